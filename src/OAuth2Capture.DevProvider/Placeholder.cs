@@ -1,0 +1,1 @@
+namespace OAuth2Capture.DevProvider; internal static class Placeholder {}
