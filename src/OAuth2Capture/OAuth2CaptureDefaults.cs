@@ -1,0 +1,29 @@
+namespace OAuth2Capture;
+
+/// <summary>Default values of OAuth2Capture's settings.</summary>
+public static class OAuth2CaptureDefaults
+{
+    /// <summary>The configuration section name: <c>OAuth2Capture</c>.</summary>
+    public const string ConfigurationSection = "OAuth2Capture";
+
+    /// <summary>The route prefix of the library's endpoints: <c>/oauth2</c>.</summary>
+    public const string PathPrefix = "/oauth2";
+
+    /// <summary>The SQLite connection string of the embedded store.</summary>
+    public const string SqliteConnectionString = "Data Source=oauth2capture.db";
+
+    /// <summary>How long before expiry an access token is refreshed: 5 minutes.</summary>
+    public static readonly TimeSpan RefreshSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far ahead dashboards look for connections that will need the user: 7 days.</summary>
+    public static readonly TimeSpan ExpiringSoonWindow = TimeSpan.FromDays(7);
+
+    /// <summary>How long a provider's verdict on a token is cached: 1 minute.</summary>
+    public static readonly TimeSpan ValidationCacheDuration = TimeSpan.FromMinutes(1);
+
+    /// <summary>The prefix of the named <see cref="System.Net.Http.HttpClient"/> of each provider: <c>OAuth2Capture.</c>.</summary>
+    public const string HttpClientNamePrefix = "OAuth2Capture.";
+
+    /// <summary>The authentication scheme name prefix of each provider's OAuth handler: <c>OAuth2Capture.</c>.</summary>
+    public const string AuthenticationSchemePrefix = "OAuth2Capture.";
+}

@@ -1,0 +1,36 @@
+using OAuth2Capture.Providers;
+
+namespace OAuth2Capture;
+
+/// <summary>OAuth2Capture's settings, bound from the <c>OAuth2Capture</c> configuration section.</summary>
+public sealed class OAuth2CaptureOptions
+{
+    /// <summary>Gets or sets the route prefix of the connect, callback, list and revoke endpoints.
+    /// <value>Default: <c>/oauth2</c>. Key: <c>OAuth2Capture:PathPrefix</c>.</value></summary>
+    public string PathPrefix { get; set; } = OAuth2CaptureDefaults.PathPrefix;
+
+    /// <summary>Gets or sets the embedded store's settings (ignored when the app maps the entity into its own <c>DbContext</c>).
+    /// <value>Key: <c>OAuth2Capture:Store</c>.</value></summary>
+    public OAuth2CaptureStoreOptions Store { get; set; } = new();
+
+    /// <summary>Gets or sets how long before its expiry an access token is refreshed.
+    /// <value>Default: 5 minutes. Key: <c>OAuth2Capture:RefreshSkew</c>.</value></summary>
+    public TimeSpan RefreshSkew { get; set; } = OAuth2CaptureDefaults.RefreshSkew;
+
+    /// <summary>Gets or sets how far ahead <see cref="Tokens.ITokenValidityService.GetExpiringConnectionsAsync"/> looks.
+    /// <value>Default: 7 days. Key: <c>OAuth2Capture:ExpiringSoonWindow</c>.</value></summary>
+    public TimeSpan ExpiringSoonWindow { get; set; } = OAuth2CaptureDefaults.ExpiringSoonWindow;
+
+    /// <summary>Gets or sets how long a provider's verdict from <see cref="Tokens.ITokenValidityService.ValidateWithProviderAsync"/> is cached.
+    /// <value>Default: 1 minute. Key: <c>OAuth2Capture:ValidationCacheDuration</c>.</value></summary>
+    public TimeSpan ValidationCacheDuration { get; set; } = OAuth2CaptureDefaults.ValidationCacheDuration;
+
+    /// <summary>Gets or sets the time bounds, retries and circuit breaker of every provider call.
+    /// <value>Key: <c>OAuth2Capture:Resilience</c>.</value></summary>
+    public OAuth2CaptureResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Gets the configured providers by name (case-insensitive). Built-in names: <c>twitter</c>, <c>linkedin</c>,
+    /// <c>github</c>, <c>reddit</c>, <c>pinterest</c>, <c>facebook</c>, <c>youtube</c>; any other name is a generic provider.
+    /// <value>Key: <c>OAuth2Capture:Providers:{name}</c>.</value></summary>
+    public IDictionary<string, OAuthProviderOptions> Providers { get; } = new Dictionary<string, OAuthProviderOptions>(StringComparer.OrdinalIgnoreCase);
+}

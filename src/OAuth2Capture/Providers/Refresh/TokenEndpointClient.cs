@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace OAuth2Capture.Providers.Refresh;
+
+/// <summary>
+/// Sends a token-endpoint request and reads the answer defensively: JSON or form-encoded bodies, errors in a 200
+/// (GitHub), error objects (Facebook Graph), HTML error pages, truncated JSON, timeouts and open circuits all become a
+/// <see cref="TokenEndpointResponse"/>, never an exception.
+/// </summary>
+public static class TokenEndpointClient
+{
+    private const int MaxDescriptionLength = 300;
+
+    /// <summary>Creates a form POST that asks for JSON, with the client authenticated the provider's way.</summary>
+    /// <param name="provider">The provider.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="parameters">The form parameters, without client credentials.</param>
+    /// <returns>The request.</returns>
+    public static HttpRequestMessage CreateFormPost(OAuthProvider provider, string endpoint, IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        var form = new List<KeyValuePair<string, string>>(parameters);
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (provider.Descriptor.ClientAuthentication == ClientAuthenticationMethod.BasicHeader)
+        {
+            request.Headers.Authorization = CreateBasicHeader(provider.ClientId, provider.ClientSecret);
+        }
+        else
+        {
+            form.Add(new("client_id", provider.ClientId));
+            form.Add(new("client_secret", provider.ClientSecret));
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        return request;
+    }
+
+    /// <summary>Creates an RFC 6749 §2.3.1 Basic header: id and secret form-URL-encoded, then Base64.</summary>
+    /// <param name="clientId">The client id.</param>
+    /// <param name="clientSecret">The client secret.</param>
+    /// <returns>The header value.</returns>
+    public static AuthenticationHeaderValue CreateBasicHeader(string clientId, string clientSecret)
+    {
+        var raw = $"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(clientSecret)}";
+        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(raw)));
+    }
+
+    /// <summary>Sends the request and reads the token response.</summary>
+    /// <param name="provider">The provider (named in error descriptions).</param>
+    /// <param name="client">The provider's HTTP client.</param>
+    /// <param name="request">The request; disposed here.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tokens or the failure.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static async Task<TokenEndpointResponse> SendAsync(OAuthProvider provider, HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        using (request)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokenCircuitException ex)
+            {
+                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.CircuitOpen, null, null,
+                    $"{provider.DisplayName} failed repeatedly; calls are paused for a while (circuit open).", retryAfter: ex.RetryAfter);
+            }
+            catch (TimeoutRejectedException)
+            {
+                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time.");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time.");
+            }
+            catch (HttpRequestException ex)
+            {
+                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, null, null,
+                    $"{provider.DisplayName} could not be reached ({ex.HttpRequestError}).");
+            }
+
+            using (response)
+            {
+                string body;
+                try
+                {
+                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex)
+                {
+                    return TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, response.StatusCode, null,
+                        $"{provider.DisplayName} answered HTTP {(int)response.StatusCode} but the body could not be read ({ex.HttpRequestError}).");
+                }
+
+                return Read(provider.DisplayName, response.StatusCode, response.Content.Headers.ContentType?.MediaType, RetryAfter(response), body);
+            }
+        }
+    }
+
+    internal static TokenEndpointResponse Read(string providerName, HttpStatusCode status, string? mediaType, TimeSpan? retryAfter, string body)
+    {
+        var code = (int)status;
+        var trimmed = body.AsSpan().TrimStart();
+        var looksJson = trimmed.Length > 0 && trimmed[0] == '{';
+        var looksHtml = (mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) ?? false) || (trimmed.Length > 0 && trimmed[0] == '<');
+
+        if (looksJson)
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(body);
+            }
+            catch (JsonException)
+            {
+                return code >= 500 || code == 429
+                    ? Unavailable(providerName, status, retryAfter, "with malformed JSON")
+                    : TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, "malformed_response",
+                        $"{providerName} answered HTTP {code} with malformed JSON.");
+            }
+
+            using (document)
+            {
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    ? FromFields(providerName, status, retryAfter, new JsonFields(document.RootElement))
+                    : TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, "malformed_response",
+                        $"{providerName} answered HTTP {code} with JSON that is not an object.");
+            }
+        }
+
+        if (looksHtml || trimmed.Length == 0 || !(mediaType?.Contains("form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false) && !body.Contains('=', StringComparison.Ordinal))
+        {
+            if (code >= 500 || code == 408 || code == 429)
+            {
+                return Unavailable(providerName, status, retryAfter, looksHtml ? "with an HTML page instead of JSON" : "without a usable body");
+            }
+
+            return TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, looksHtml ? "unexpected_html" : "malformed_response",
+                looksHtml
+                    ? $"{providerName} answered HTTP {code} with an HTML page instead of a token response; check the token endpoint."
+                    : $"{providerName} answered HTTP {code} without a token response.");
+        }
+
+        // Form-encoded answers: GitHub without Accept: application/json, and some older providers.
+        return FromFields(providerName, status, retryAfter, new FormFields(body));
+    }
+
+    private static TokenEndpointResponse Unavailable(string providerName, HttpStatusCode status, TimeSpan? retryAfter, string how)
+        => TokenEndpointResponse.Failure(
+            status == HttpStatusCode.TooManyRequests ? TokenEndpointFailureKind.RateLimited : TokenEndpointFailureKind.ServerError,
+            status, null, $"{providerName} answered HTTP {(int)status} {how}.", retryAfter: retryAfter);
+
+    private static TokenEndpointResponse FromFields(string providerName, HttpStatusCode status, TimeSpan? retryAfter, IFields fields)
+    {
+        var code = (int)status;
+        if (fields.TryGetError(out var error, out var description, out var subcode, out var facebookCode))
+        {
+            var kind = TokenEndpointFailureKind.OAuthError;
+            if (code == 429 || facebookCode is 4 or 17 or 32 or 613)
+            {
+                kind = TokenEndpointFailureKind.RateLimited;
+            }
+            else if (error is "server_error" or "temporarily_unavailable" || facebookCode is 1 or 2 || (code >= 500 && error is not ("invalid_grant" or "invalid_client")))
+            {
+                kind = TokenEndpointFailureKind.ServerError;
+            }
+
+            return TokenEndpointResponse.Failure(kind, status, error, Truncate(description), subcode, retryAfter);
+        }
+
+        if (code == 429 || code >= 500 || code == 408)
+        {
+            return Unavailable(providerName, status, retryAfter, "without an OAuth error");
+        }
+
+        if (code is < 200 or >= 300)
+        {
+            return TokenEndpointResponse.Failure(TokenEndpointFailureKind.OAuthError, status, null,
+                $"{providerName} answered HTTP {code} without an OAuth error code.");
+        }
+
+        var accessToken = fields.GetString("access_token");
+        if (string.IsNullOrEmpty(accessToken))
+        {
+            return TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, "malformed_response",
+                $"{providerName} answered HTTP {code} without an access_token.");
+        }
+
+        return TokenEndpointResponse.Success(
+            accessToken,
+            fields.GetString("refresh_token"),
+            fields.GetString("token_type"),
+            fields.GetSeconds("expires_in") ?? fields.GetSeconds("expires"),
+            fields.GetSeconds("refresh_token_expires_in"),
+            fields.GetString("scope"));
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date && response.Headers.Date is { } now)
+        {
+            var wait = date - now;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static string? Truncate(string? value)
+        => value is null || value.Length <= MaxDescriptionLength ? value : value[..MaxDescriptionLength] + "…";
+
+    private interface IFields
+    {
+        string? GetString(string name);
+
+        TimeSpan? GetSeconds(string name);
+
+        bool TryGetError(out string? error, out string? description, out string? subcode, out int? facebookCode);
+    }
+
+    private sealed class JsonFields(JsonElement root) : IFields
+    {
+        public string? GetString(string name)
+            => root.TryGetProperty(name, out var value) ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            } : null;
+
+        public TimeSpan? GetSeconds(string name) => ParseSeconds(GetString(name));
+
+        public bool TryGetError(out string? error, out string? description, out string? subcode, out int? facebookCode)
+        {
+            error = description = subcode = null;
+            facebookCode = null;
+            if (!root.TryGetProperty("error", out var value))
+            {
+                return false;
+            }
+
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                // Facebook Graph: {"error":{"message":…,"type":"OAuthException","code":190,"error_subcode":463}}
+                error = value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : "error";
+                description = value.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() : null;
+                facebookCode = value.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : null;
+                var sub = value.TryGetProperty("error_subcode", out var s) && s.TryGetInt32(out var m) ? m : (int?)null;
+                subcode = facebookCode is null ? null : sub is null ? facebookCode.Value.ToString(CultureInfo.InvariantCulture) : $"{facebookCode}/{sub}";
+                return true;
+            }
+
+            error = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+            if (string.IsNullOrEmpty(error))
+            {
+                return false;
+            }
+
+            description = GetString("error_description");
+            subcode = GetString("error_subtype");
+            return true;
+        }
+    }
+
+    private sealed class FormFields(string body) : IFields
+    {
+        private readonly Dictionary<string, string> values = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body)
+            .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal);
+
+        public string? GetString(string name) => values.TryGetValue(name, out var value) ? value : null;
+
+        public TimeSpan? GetSeconds(string name) => ParseSeconds(GetString(name));
+
+        public bool TryGetError(out string? error, out string? description, out string? subcode, out int? facebookCode)
+        {
+            error = GetString("error");
+            description = GetString("error_description");
+            subcode = null;
+            facebookCode = null;
+            return !string.IsNullOrEmpty(error);
+        }
+    }
+
+    private static TimeSpan? ParseSeconds(string? value)
+        => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+}

@@ -1,0 +1,63 @@
+namespace OAuth2Capture.Storage;
+
+/// <summary>
+/// Persists connections. The default implementation is EF Core; replace it to store elsewhere.
+/// Token values arrive and leave already encrypted.
+/// </summary>
+public interface ITokenStore
+{
+    /// <summary>Finds a connection by id.</summary>
+    /// <param name="id">The connection id.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The connection, or <see langword="null"/>.</returns>
+    ValueTask<OAuthToken?> FindByIdAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Finds the owner's most recently updated connection to a provider.</summary>
+    /// <param name="ownerId">The app's user id.</param>
+    /// <param name="provider">The provider name.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The connection, or <see langword="null"/>.</returns>
+    ValueTask<OAuthToken?> FindLatestAsync(string ownerId, string provider, CancellationToken cancellationToken);
+
+    /// <summary>Lists all of the owner's connections, in one query.</summary>
+    /// <param name="ownerId">The app's user id.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The connections, ordered by provider then most recently updated first.</returns>
+    ValueTask<IReadOnlyList<OAuthToken>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>Finds the connection of one provider account, whoever owns it.</summary>
+    /// <param name="provider">The provider name.</param>
+    /// <param name="providerUserId">The account id at the provider.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The connection, or <see langword="null"/>.</returns>
+    ValueTask<OAuthToken?> FindByProviderAccountAsync(string provider, string providerUserId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a new connection.</summary>
+    /// <param name="token">The connection.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when stored.</returns>
+    /// <exception cref="ConnectionConflictException">The provider account is already connected (possibly by another user).</exception>
+    ValueTask CreateAsync(OAuthToken token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Updates a connection if nobody changed it since it was read (its <see cref="OAuthToken.ConcurrencyToken"/> still matches),
+    /// then gives it a new concurrency token.
+    /// </summary>
+    /// <param name="token">The connection, as read and then modified.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when updated; <see langword="false"/> when another writer won (re-read and decide again).</returns>
+    ValueTask<bool> TryUpdateAsync(OAuthToken token, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a connection.</summary>
+    /// <param name="id">The connection id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when a row was deleted.</returns>
+    ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Lists the owner's active connections whose access token (when no refresh token) or refresh token expires before <paramref name="before"/>.</summary>
+    /// <param name="ownerId">The app's user id.</param>
+    /// <param name="before">The end of the window.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The connections, soonest first.</returns>
+    ValueTask<IReadOnlyList<OAuthToken>> ListExpiringAsync(string ownerId, DateTimeOffset before, CancellationToken cancellationToken);
+}

@@ -1,0 +1,61 @@
+namespace OAuth2Capture.Tokens;
+
+/// <summary>
+/// Base of the exceptions thrown by <see cref="ITokenValidityService.GetRequiredTokenAsync"/>. Each carries the
+/// <see cref="TokenResult"/> it was made from.
+/// </summary>
+public class OAuthTokenException : Exception
+{
+    /// <summary>Initializes a new instance from a failed result.</summary>
+    /// <param name="result">The failed result.</param>
+    /// <param name="message">The message.</param>
+    public OAuthTokenException(TokenResult result, string message)
+        : base(message)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Result = result;
+    }
+
+    /// <summary>Gets the failed result.</summary>
+    public TokenResult Result { get; }
+
+    /// <summary>Gets the provider name.</summary>
+    public string Provider => Result.Provider;
+
+    /// <summary>Gets the status.</summary>
+    public TokenStatus Status => Result.Status;
+
+    /// <summary>Gets the re-auth reason, <see cref="ReauthReason.None"/> unless <see cref="Status"/> is <see cref="TokenStatus.ReauthRequired"/>.</summary>
+    public ReauthReason Reason => Result.Reason;
+
+    /// <summary>Gets the connection id, when a connection exists.</summary>
+    public Guid? ConnectionId => Result.ConnectionId;
+
+    /// <summary>
+    /// Gets a value indicating whether the app can recover without its operator: by retrying later
+    /// or by sending the user through (re)connection. <see langword="false"/> for configuration errors.
+    /// </summary>
+    public bool Recoverable => Status != TokenStatus.ConfigurationError;
+
+    /// <summary>Creates the exception matching a failed result.</summary>
+    /// <param name="result">The failed result.</param>
+    /// <returns>The exception to throw.</returns>
+    /// <exception cref="ArgumentException">The result succeeded.</exception>
+    public static OAuthTokenException FromResult(TokenResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Status switch
+        {
+            TokenStatus.NotConnected => new TokenNotConnectedException(result),
+            TokenStatus.TemporarilyUnavailable => new TokenRefreshException(result),
+            TokenStatus.ConfigurationError => new OAuthConfigurationException(result),
+            TokenStatus.ReauthRequired => result.Reason switch
+            {
+                ReauthReason.RefreshTokenExpired or ReauthReason.NoRefreshToken or ReauthReason.Inactivity => new TokenExpiredException(result),
+                ReauthReason.InsufficientScope => new InsufficientScopeException(result),
+                _ => new TokenRevokedException(result),
+            },
+            _ => throw new ArgumentException("A successful result has no exception.", nameof(result)),
+        };
+    }
+}

@@ -1,0 +1,31 @@
+namespace OAuth2Capture.Tokens;
+
+/// <summary>
+/// Why a connection needs the user to re-authorize (<see cref="TokenStatus.ReauthRequired"/>).
+/// </summary>
+public enum ReauthReason
+{
+    /// <summary>No reason: the connection does not need re-authorization.</summary>
+    None = 0,
+
+    /// <summary>The refresh token reached the end of its life (known expiry passed, or the provider said it expired).</summary>
+    RefreshTokenExpired,
+
+    /// <summary>The user or the provider revoked the grant (for example from the provider's "connected apps" settings).</summary>
+    Revoked,
+
+    /// <summary>The stored grant lacks scopes the app now needs; the user must consent to more.</summary>
+    InsufficientScope,
+
+    /// <summary>The access token expired and the provider issues no refresh token (GitHub OAuth apps, Facebook).</summary>
+    NoRefreshToken,
+
+    /// <summary>The provider dropped the grant after a period of inactivity.</summary>
+    Inactivity,
+
+    /// <summary>The provider rejected the grant without saying precisely why.</summary>
+    ProviderRejected,
+
+    /// <summary>The connection kept dying right after each reconnect; the re-auth loop guard stopped redirecting.</summary>
+    ReauthLoopDetected,
+}
