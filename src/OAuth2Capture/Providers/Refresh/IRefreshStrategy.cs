@@ -10,6 +10,12 @@ public interface IRefreshStrategy
     /// <summary>Gets a value indicating whether the provider can renew tokens without the user at all.</summary>
     bool CanRefresh { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether renewal needs a stored refresh token. <see langword="false"/> for strategies that
+    /// exchange the current access token instead (Facebook).
+    /// </summary>
+    bool RequiresRefreshToken => true;
+
     /// <summary>Renews the token.</summary>
     /// <param name="context">The provider, credentials, current tokens and HTTP client.</param>
     /// <param name="cancellationToken">Cancels the request.</param>

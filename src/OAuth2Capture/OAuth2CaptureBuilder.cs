@@ -1,0 +1,56 @@
+using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection;
+using OAuth2Capture.Providers;
+
+namespace OAuth2Capture;
+
+/// <summary>Configures OAuth2Capture after <c>AddOAuth2Capture</c>; every method returns the builder so calls chain.</summary>
+public sealed class OAuth2CaptureBuilder
+{
+    internal OAuth2CaptureBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>Gets the services being configured.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public IServiceCollection Services { get; }
+
+    /// <summary>Changes the options in code, after configuration binding.</summary>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder Configure(Action<OAuth2CaptureOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Adds or changes a provider in code. A built-in name (<c>github</c>, …) needs only credentials; any other name is a generic provider.</summary>
+    /// <param name="name">The provider name.</param>
+    /// <param name="configure">Sets the provider's options.</param>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder AddProvider(string name, Action<OAuthProviderOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure<OAuth2CaptureOptions>(options =>
+        {
+            if (!options.Providers.TryGetValue(name, out var provider))
+            {
+                provider = new OAuthProviderOptions();
+                options.Providers[name] = provider;
+            }
+
+            configure(provider);
+        });
+        return this;
+    }
+
+    /// <summary>Configures where connections are stored (by default the library's own SQLite <c>DbContext</c>).</summary>
+    /// <param name="configure">Configures the EF Core store, for example <c>ef => ef.UseDbContext&lt;AppDbContext&gt;()</c>.</param>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder UseEntityFrameworkCore(Action<OAuth2CaptureEntityFrameworkCoreBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(new OAuth2CaptureEntityFrameworkCoreBuilder(Services));
+        return this;
+    }
+}

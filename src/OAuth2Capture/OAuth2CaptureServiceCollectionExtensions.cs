@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using OAuth2Capture;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Resilience;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tokens;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers OAuth2Capture.</summary>
+public static class OAuth2CaptureServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers OAuth2Capture configured from a configuration section (usually <c>builder.Configuration.GetSection("OAuth2Capture")</c>).
+    /// Unknown keys and invalid values fail at start-up with a message naming the key. Calling it twice is harmless.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The <c>OAuth2Capture</c> section.</param>
+    /// <returns>A builder for further configuration.</returns>
+    public static OAuth2CaptureBuilder AddOAuth2Capture(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<OAuth2CaptureOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return services.AddOAuth2Capture();
+    }
+
+    /// <summary>Registers OAuth2Capture configured in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>A builder for further configuration.</returns>
+    public static OAuth2CaptureBuilder AddOAuth2Capture(this IServiceCollection services, Action<OAuth2CaptureOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        return services.AddOAuth2Capture();
+    }
+
+    /// <summary>Registers OAuth2Capture with default options; configure it through the returned builder.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>A builder for further configuration.</returns>
+    public static OAuth2CaptureBuilder AddOAuth2Capture(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<OAuth2CaptureOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuth2CaptureOptions>, OAuth2CaptureOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddHttpClient();
+        services.TryAddSingleton<IOAuthProviderCatalog, OAuthProviderCatalog>();
+        services.TryAddSingleton<ProviderResiliencePipelines>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
+
+        services.TryAddSingleton<RefreshCoordinator>();
+        services.TryAddSingleton<ProviderTokenValidator>();
+        services.TryAddScoped<TokenRefresher>();
+        services.TryAddScoped<ITokenValidityService, TokenValidityService>();
+
+        services.AddOAuth2CaptureDefaultStore();
+        return new OAuth2CaptureBuilder(services);
+    }
+}

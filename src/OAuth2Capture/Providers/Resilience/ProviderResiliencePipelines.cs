@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OAuth2Capture.Providers.Resilience;
+
+/// <summary>
+/// One Polly pipeline per provider, so each provider has its own circuit breaker: total timeout → retry → circuit
+/// breaker → attempt timeout. Retries only what is transient (network failures, 408, 429, 5xx) and never an OAuth
+/// error answer; a POST (which may carry a rotating refresh token) is retried after an exception only when the request
+/// cannot have reached the provider. A <c>Retry-After</c> longer than <see cref="OAuth2CaptureResilienceOptions.MaxRetryAfter"/>
+/// is not waited for: the answer goes back to the caller, which reports it as <c>TemporarilyUnavailable</c>.
+/// </summary>
+internal sealed class ProviderResiliencePipelines(TimeProvider time, IOptionsMonitor<OAuth2CaptureOptions> options)
+{
+    internal static readonly ResiliencePropertyKey<bool> IdempotentRequest = new("OAuth2Capture.IdempotentRequest");
+
+    private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<HttpResponseMessage>>> pipelines = new(StringComparer.OrdinalIgnoreCase);
+
+    public ResiliencePipeline<HttpResponseMessage> Get(string provider)
+        => pipelines.GetOrAdd(provider, _ => new Lazy<ResiliencePipeline<HttpResponseMessage>>(Build)).Value;
+
+    private ResiliencePipeline<HttpResponseMessage> Build()
+    {
+        var settings = options.CurrentValue.Resilience;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = settings.TotalTimeout, Name = "OAuth2Capture.TotalTimeout" })
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                Name = "OAuth2Capture.Retry",
+                MaxRetryAttempts = Math.Max(1, settings.MaxRetryAttempts),
+                Delay = settings.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(settings.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome, args.Context, settings.MaxRetryAfter)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(response) : null),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                Name = "OAuth2Capture.CircuitBreaker",
+                FailureRatio = settings.CircuitBreakerFailureRatio,
+                MinimumThroughput = settings.CircuitBreakerMinimumThroughput,
+                SamplingDuration = settings.CircuitBreakerSamplingDuration,
+                BreakDuration = settings.CircuitBreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout, Name = "OAuth2Capture.AttemptTimeout" })
+            .Build();
+    }
+
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome)
+        => outcome.Exception is HttpRequestException or TimeoutRejectedException
+            || (outcome.Result is { } response && IsTransientStatus(response.StatusCode));
+
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan maxRetryAfter)
+    {
+        var idempotent = context.Properties.GetValue(IdempotentRequest, false);
+        switch (outcome.Exception)
+        {
+            case HttpRequestException ex:
+                return idempotent || ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
+            case TimeoutRejectedException:
+                // The attempt may have reached the provider and rotated the refresh token: only safe requests are retried.
+                return idempotent;
+            case not null:
+                return false;
+        }
+
+        var response = outcome.Result!;
+        if (!IsTransientStatus(response.StatusCode))
+        {
+            return false;
+        }
+
+        return RetryAfter(response) is not { } wait || wait <= maxRetryAfter;
+    }
+
+    private static bool IsTransientStatus(HttpStatusCode status)
+        => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date && response.Headers.Date is { } now)
+        {
+            return date > now ? date - now : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}

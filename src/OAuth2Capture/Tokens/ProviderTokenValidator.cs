@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Tokens;
+
+/// <summary>
+/// Asks a provider whether a stored access token still works: RFC 7662 introspection where the provider has it, else a
+/// user-info probe (2xx = active, 401/403 = inactive). Verdicts are cached per token value for a short while.
+/// </summary>
+internal sealed class ProviderTokenValidator(
+    ITokenProtector protector,
+    IHttpClientFactory httpClientFactory,
+    IMemoryCache cache,
+    TimeProvider time,
+    IOptionsMonitor<OAuth2CaptureOptions> options)
+{
+    public async Task<TokenValidation> ValidateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken)
+    {
+        // The concurrency token changes with every write, so a refreshed or reconnected row is never judged by a stale verdict.
+        var key = (typeof(ProviderTokenValidator), row.Id, row.ConcurrencyToken);
+        if (cache.TryGetValue(key, out TokenValidation? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var accessToken = protector.Unprotect(row.EncryptedAccessToken);
+        var client = httpClientFactory.CreateClient(provider.HttpClientName);
+        var verdict = provider.Descriptor.IntrospectionEndpoint is { } introspection
+            ? await IntrospectAsync(provider, client, introspection, row.Id, accessToken, cancellationToken).ConfigureAwait(false)
+            : provider.Descriptor.UserInformationEndpoint is { } userInfo
+                ? await ProbeAsync(provider, client, userInfo, row.Id, accessToken, cancellationToken).ConfigureAwait(false)
+                : new TokenValidation(row.Id, TokenValidationState.Unknown, time.GetUtcNow(), "none", $"{provider.DisplayName} has no introspection or user-info endpoint.");
+
+        if (verdict.State != TokenValidationState.Unknown)
+        {
+            cache.Set(key, verdict, options.CurrentValue.ValidationCacheDuration);
+        }
+
+        return verdict;
+    }
+
+    private async Task<TokenValidation> IntrospectAsync(OAuthProvider provider, HttpClient client, string endpoint, Guid id, string accessToken, CancellationToken cancellationToken)
+    {
+        using var request = TokenEndpointClient.CreateFormPost(provider, endpoint, [new("token", accessToken), new("token_type_hint", "access_token")]);
+        var (status, body, failure) = await SendAsync(provider, client, request, cancellationToken).ConfigureAwait(false);
+        if (failure is not null || status != HttpStatusCode.OK)
+        {
+            return new TokenValidation(id, TokenValidationState.Unknown, time.GetUtcNow(), "introspection", failure ?? $"{provider.DisplayName} introspection answered HTTP {(int)status}.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var active = document.RootElement.TryGetProperty("active", out var value) && value.ValueKind == JsonValueKind.True;
+            return new TokenValidation(id, active ? TokenValidationState.Active : TokenValidationState.Inactive, time.GetUtcNow(), "introspection");
+        }
+        catch (JsonException)
+        {
+            return new TokenValidation(id, TokenValidationState.Unknown, time.GetUtcNow(), "introspection", $"{provider.DisplayName} introspection answered malformed JSON.");
+        }
+    }
+
+    private async Task<TokenValidation> ProbeAsync(OAuthProvider provider, HttpClient client, string endpoint, Guid id, string accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var (status, _, failure) = await SendAsync(provider, client, request, cancellationToken).ConfigureAwait(false);
+        var state = failure is not null ? TokenValidationState.Unknown : status switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => TokenValidationState.Inactive,
+            _ when (int)status is >= 200 and < 300 => TokenValidationState.Active,
+            _ => TokenValidationState.Unknown,
+        };
+        return new TokenValidation(id, state, time.GetUtcNow(), "userinfo",
+            state == TokenValidationState.Unknown ? failure ?? $"{provider.DisplayName} user-info answered HTTP {(int)status}." : null);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, string? Failure)> SendAsync(OAuthProvider provider, HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return (response.StatusCode, body, null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return (0, string.Empty, $"{provider.DisplayName} could not be asked ({ex.GetType().Name}).");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OAuth2Capture.Diagnostics;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Tokens;
+
+/// <summary>
+/// The default <see cref="ITokenValidityService"/>: answers from the store when it can (a valid token, or a connection
+/// already known to need re-auth), and otherwise runs one refresh per connection however many callers ask at once.
+/// </summary>
+internal sealed class TokenValidityService(
+    ITokenStore store,
+    ITokenProtector protector,
+    IOAuthProviderCatalog catalog,
+    RefreshCoordinator coordinator,
+    IServiceScopeFactory scopeFactory,
+    ProviderTokenValidator validator,
+    TimeProvider time,
+    IOptionsMonitor<OAuth2CaptureOptions> options) : ITokenValidityService
+{
+    public async Task<TokenResult> GetValidTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        if (!catalog.TryGet(provider, out var configured))
+        {
+            return UnknownProvider(provider);
+        }
+
+        var row = await store.FindLatestAsync(ownerId, configured.Name, cancellationToken).ConfigureAwait(false);
+        return row is null
+            ? TokenResult.NotConnected(configured.Name)
+            : await EvaluateAsync(configured, row, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TokenResult> GetValidTokenAsync(Guid connectionId, CancellationToken cancellationToken = default)
+    {
+        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return TokenResult.NotConnected(string.Empty);
+        }
+
+        return catalog.TryGet(row.Provider, out var configured)
+            ? await EvaluateAsync(configured, row, cancellationToken).ConfigureAwait(false)
+            : UnknownProvider(row.Provider);
+    }
+
+    public async Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
+    {
+        var result = await GetValidTokenAsync(ownerId, provider, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? result : throw OAuthTokenException.FromResult(result);
+    }
+
+    public async Task<TokenValidation> ValidateWithProviderAsync(Guid connectionId, CancellationToken cancellationToken = default)
+    {
+        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (row is null || !catalog.TryGet(row.Provider, out var configured))
+        {
+            return new TokenValidation(connectionId, TokenValidationState.Unknown, time.GetUtcNow(), "none", "No such connection or provider.");
+        }
+
+        return await validator.ValidateAsync(configured, row, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ExpiringConnection>> GetExpiringConnectionsAsync(string ownerId, TimeSpan? window = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        var before = time.GetUtcNow() + (window ?? options.CurrentValue.ExpiringSoonWindow);
+        var rows = await store.ListExpiringAsync(ownerId, before, cancellationToken).ConfigureAwait(false);
+        return rows
+            .Select(row => new ExpiringConnection(row.Id, row.Provider, row.DisplayName,
+                (row.EncryptedRefreshToken is null ? row.AccessTokenExpiresAt : row.RefreshTokenExpiresAt) ?? before))
+            .OrderBy(connection => connection.ExpiresAt)
+            .ToList();
+    }
+
+    private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken)
+    {
+        if (row.Status == OAuthConnectionStatus.ReauthRequired)
+        {
+            // Known dead: answer from the store, never call the provider again until the user reconnects.
+            return TokenRefresher.FromStoredReauth(row);
+        }
+
+        if (!TokenFreshness.NeedsRefresh(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew))
+        {
+            return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+        }
+
+        var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, token), cancellationToken).ConfigureAwait(false);
+        if (joined)
+        {
+            OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name));
+        }
+
+        return result;
+    }
+
+    private async Task<TokenResult> RefreshInOwnScopeAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var refresher = scope.ServiceProvider.GetRequiredService<TokenRefresher>();
+            return await refresher.RefreshAsync(provider, connectionId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TokenResult UnknownProvider(string provider)
+        => TokenResult.ConfigurationError(provider, null, "unknown_provider",
+            $"The provider '{provider}' is not configured (add OAuth2Capture:Providers:{provider}).");
+}

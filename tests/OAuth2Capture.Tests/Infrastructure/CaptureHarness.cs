@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Testing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OAuth2Capture.DevProvider;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tests.DevProvider;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Tests.Infrastructure;
+
+/// <summary>
+/// An app's services with OAuth2Capture configured against a running DevProvider (provider name <c>dev</c>, a generic
+/// provider defined by endpoints only), a real SQLite file, a shiftable clock and captured logs.
+/// </summary>
+internal sealed class CaptureHarness : IAsyncDisposable
+{
+    public const string Provider = "dev";
+
+    private readonly IHost host;
+    private readonly string databasePath;
+
+    private CaptureHarness(IHost host, string databasePath, DevProviderServer dev, ShiftableTimeProvider clock)
+    {
+        this.host = host;
+        this.databasePath = databasePath;
+        Dev = dev;
+        Clock = clock;
+    }
+
+    public DevProviderServer Dev { get; }
+
+    public ShiftableTimeProvider Clock { get; }
+
+    public IServiceProvider Services => host.Services;
+
+    public FakeLogCollector Logs => host.Services.GetFakeLogCollector();
+
+    public static async Task<CaptureHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-tests-{Guid.NewGuid():N}.db");
+        var clock = new ShiftableTimeProvider();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddOAuth2Capture(options =>
+        {
+            options.Store.ConnectionString = $"Data Source={databasePath};Pooling=False";
+            options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(20);
+            options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
+            options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
+            options.Resilience.CircuitBreakerMinimumThroughput = 1000;
+            options.Providers[Provider] = new OAuthProviderOptions
+            {
+                ClientId = dev.Options.ClientId,
+                ClientSecret = dev.Options.ClientSecret,
+                DisplayName = "DevProvider",
+                AuthorizationEndpoint = dev.AuthorizationEndpoint.ToString(),
+                TokenEndpoint = dev.TokenEndpoint.ToString(),
+                UserInformationEndpoint = dev.UserInfoEndpoint.ToString(),
+                RevocationEndpoint = dev.RevocationEndpoint.ToString(),
+                IntrospectionEndpoint = dev.IntrospectionEndpoint.ToString(),
+                Scopes = ["openid", "profile", "offline_access", "read"],
+            };
+            configure?.Invoke(options);
+        });
+        services?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new CaptureHarness(host, databasePath, dev, clock);
+    }
+
+    /// <summary>Runs the authorization-code flow at the DevProvider for <paramref name="devUser"/> and stores the tokens as <paramref name="owner"/>'s connection.</summary>
+    public async Task<(Guid Id, TokenResponse Tokens)> ConnectAsync(string owner, string devUser, CancellationToken cancellationToken = default)
+    {
+        var tokens = await DevProviderFlow.ObtainTokensAsync(Dev, devUser, cancellationToken);
+        await using var scope = Services.CreateAsyncScope();
+        var protector = scope.ServiceProvider.GetRequiredService<ITokenProtector>();
+        var now = Clock.GetUtcNow();
+        var row = new OAuthToken
+        {
+            Id = Guid.NewGuid(),
+            OwnerId = owner,
+            Provider = Provider,
+            ProviderUserId = devUser,
+            DisplayName = devUser,
+            EncryptedAccessToken = protector.Protect(tokens.AccessToken),
+            EncryptedRefreshToken = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken),
+            AccessTokenExpiresAt = now.AddSeconds(tokens.ExpiresIn),
+            TokenType = tokens.TokenType,
+            Scope = tokens.Scope,
+            CreatedAt = now,
+            UpdatedAt = now,
+            AuthorizedAt = now,
+        };
+        await scope.ServiceProvider.GetRequiredService<ITokenStore>().CreateAsync(row, cancellationToken);
+        return (row.Id, tokens);
+    }
+
+    public async Task<TokenResult> GetAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ITokenValidityService>().GetValidTokenAsync(owner, Provider, cancellationToken);
+    }
+
+    public async Task<T> WithServiceAsync<T>(Func<ITokenValidityService, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ITokenValidityService>());
+    }
+
+    public async Task<OAuthToken?> ReadRowAsync(Guid id)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ITokenStore>().FindByIdAsync(id, CancellationToken.None);
+    }
+
+    public string Unprotect(string ciphertext) => Services.GetRequiredService<ITokenProtector>().Unprotect(ciphertext);
+
+    /// <summary>Moves the app's clock past the access token's expiry (the DevProvider issues one-hour tokens).</summary>
+    public void ExpireAccessTokens() => Clock.Advance(TimeSpan.FromHours(2));
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+    }
+}

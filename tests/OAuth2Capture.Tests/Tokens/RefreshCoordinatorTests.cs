@@ -1,0 +1,65 @@
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Tests.Tokens;
+
+public sealed class RefreshCoordinatorTests
+{
+    [Fact]
+    public async Task RunAsync_with_100_concurrent_callers_runs_the_refresh_once()
+    {
+        using var coordinator = new RefreshCoordinator();
+        var id = Guid.NewGuid();
+        var calls = 0;
+        var release = new TaskCompletionSource();
+        async Task<TokenResult> Refresh(CancellationToken token)
+        {
+            Interlocked.Increment(ref calls);
+            await release.Task.WaitAsync(token);
+            return TokenResult.Refreshed("acme", id, "new-token", "Bearer", null, null);
+        }
+
+        var callers = Enumerable.Range(0, 100).Select(_ => Task.Run(() => coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken))).ToArray();
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        release.SetResult();
+        var results = await Task.WhenAll(callers);
+
+        Assert.Equal(1, calls);
+        Assert.All(results, r => Assert.Equal("new-token", r.Result.AccessToken));
+        Assert.Equal(99, results.Count(r => r.Joined));
+        Assert.Equal(0, coordinator.InFlight);
+    }
+
+    [Fact]
+    public async Task RunAsync_when_one_caller_cancels_the_others_still_get_the_result()
+    {
+        using var coordinator = new RefreshCoordinator();
+        var id = Guid.NewGuid();
+        var release = new TaskCompletionSource();
+        Task<TokenResult> Refresh(CancellationToken token) => release.Task.WaitAsync(token).ContinueWith(_ => TokenResult.Refreshed("acme", id, "t", null, null, null), TaskScheduler.Default);
+
+        using var impatient = new CancellationTokenSource();
+        var first = coordinator.RunAsync(id, Refresh, impatient.Token);
+        var second = coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken);
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        release.SetResult();
+
+        Assert.Equal("t", (await second).Result.AccessToken);
+    }
+
+    [Fact]
+    public async Task RunAsync_after_a_flight_ends_starts_a_new_one()
+    {
+        using var coordinator = new RefreshCoordinator();
+        var id = Guid.NewGuid();
+        var calls = 0;
+        Task<TokenResult> Refresh(CancellationToken token) => Task.FromResult(TokenResult.Refreshed("acme", id, $"t{Interlocked.Increment(ref calls)}", null, null, null));
+
+        var first = await coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken);
+        await Task.Delay(20, TestContext.Current.CancellationToken);
+        var second = await coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken);
+
+        Assert.Equal("t1", first.Result.AccessToken);
+        Assert.Equal("t2", second.Result.AccessToken);
+    }
+}
