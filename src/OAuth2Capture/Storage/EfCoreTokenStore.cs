@@ -1,0 +1,205 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace OAuth2Capture.Storage;
+
+/// <summary>
+/// The EF Core <see cref="ITokenStore"/>, over the library's <see cref="OAuth2CaptureDbContext"/> or an app's own context that
+/// maps <see cref="OAuthToken"/> (<c>modelBuilder.UseOAuth2Capture()</c>). Reads are not tracked; writes leave nothing tracked.
+/// </summary>
+/// <typeparam name="TContext">The context that maps <see cref="OAuthToken"/>.</typeparam>
+/// <param name="context">The scoped context.</param>
+internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
+    where TContext : DbContext
+{
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+    private const string PostgreSqlUniqueViolation = "23505";
+
+    private bool _modelChecked;
+
+    private DbSet<OAuthToken> Tokens
+    {
+        get
+        {
+            if (!_modelChecked)
+            {
+                EnsureDatesComparable();
+                _modelChecked = true;
+            }
+
+            return context.Set<OAuthToken>();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OAuthToken?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
+        => await Tokens.AsNoTracking()
+            .FirstOrDefaultAsync(token => token.Id == id, cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask<OAuthToken?> FindLatestAsync(string ownerId, string provider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerId);
+        ArgumentNullException.ThrowIfNull(provider);
+
+        return await Tokens.AsNoTracking()
+            .Where(token => token.OwnerId == ownerId && token.Provider == provider)
+            .OrderByDescending(token => token.UpdatedAt)
+            .ThenByDescending(token => token.CreatedAt)
+            .ThenBy(token => token.Id)
+            .FirstOrDefaultAsync(cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<OAuthToken>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerId);
+
+        return await Tokens.AsNoTracking()
+            .Where(token => token.OwnerId == ownerId)
+            .OrderBy(token => token.Provider)
+            .ThenByDescending(token => token.UpdatedAt)
+            .ThenBy(token => token.Id)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OAuthToken?> FindByProviderAccountAsync(string provider, string providerUserId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(providerUserId);
+
+        return await Tokens.AsNoTracking()
+            .FirstOrDefaultAsync(token => token.Provider == provider && token.ProviderUserId == providerUserId, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CreateAsync(OAuthToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+
+        // Checking first gives a clear answer in the common case; the unique index settles the race between two writers.
+        if (await FindByProviderAccountAsync(token.Provider, token.ProviderUserId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new ConnectionConflictException(token.Provider, token.ProviderUserId);
+        }
+
+        if (string.IsNullOrEmpty(token.ConcurrencyToken))
+        {
+            token.ConcurrencyToken = NewConcurrencyToken();
+        }
+
+        var entry = Tokens.Add(token);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
+        {
+            throw new ConnectionConflictException(token.Provider, token.ProviderUserId, exception);
+        }
+        finally
+        {
+            entry.State = EntityState.Detached;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TryUpdateAsync(OAuthToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+
+        // An app sharing its context may track another instance of this row; ours is the one to write.
+        if (Tokens.Local.FindEntry(token.Id) is { } tracked && !ReferenceEquals(tracked.Entity, token))
+        {
+            tracked.State = EntityState.Detached;
+        }
+
+        var originalConcurrencyToken = token.ConcurrencyToken;
+        var entry = context.Entry(token);
+        entry.State = EntityState.Modified;
+
+        // The WHERE clause compares the original value: the token the caller read.
+        var concurrency = entry.Property(t => t.ConcurrencyToken);
+        concurrency.OriginalValue = originalConcurrencyToken;
+        concurrency.CurrentValue = NewConcurrencyToken();
+
+        var updated = false;
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            updated = true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another writer won, or the row is gone: the caller re-reads and decides again.
+        }
+        finally
+        {
+            entry.State = EntityState.Detached;
+            if (!updated)
+            {
+                token.ConcurrencyToken = originalConcurrencyToken;
+            }
+        }
+
+        return updated;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+        => await Tokens
+            .Where(token => token.Id == id)
+            .ExecuteDeleteAsync(cancellationToken)
+            .ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<OAuthToken>> ListExpiringAsync(string ownerId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerId);
+
+        // Without a refresh token the access token's expiry ends the connection; with one, the refresh token's expiry does.
+        return await Tokens.AsNoTracking()
+            .Where(token => token.OwnerId == ownerId && token.Status == OAuthConnectionStatus.Active)
+            .Where(token => (token.EncryptedRefreshToken == null && token.AccessTokenExpiresAt < before)
+                || token.RefreshTokenExpiresAt < before)
+            .OrderBy(token => token.EncryptedRefreshToken == null && token.AccessTokenExpiresAt < before
+                ? token.AccessTokenExpiresAt
+                : token.RefreshTokenExpiresAt)
+            .ThenBy(token => token.Id)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private static string NewConcurrencyToken() => Guid.NewGuid().ToString("N");
+
+    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint
+            && sqlite.SqliteExtendedErrorCode == SqliteConstraintUnique,
+        DbException other => other.SqlState == PostgreSqlUniqueViolation,
+        _ => false,
+    };
+
+    private void EnsureDatesComparable()
+    {
+        if (!context.Database.IsSqlite())
+        {
+            return;
+        }
+
+        var updatedAt = context.Model.FindEntityType(typeof(OAuthToken))?.FindProperty(nameof(OAuthToken.UpdatedAt));
+        if (updatedAt?.GetTypeMapping().Converter?.ProviderClrType != typeof(long))
+        {
+            throw new InvalidOperationException(
+                $"{typeof(TContext).Name} maps {nameof(OAuthToken)} for SQLite without storing dates as UTC ticks, so SQLite cannot compare or order them. " +
+                $"In OnModelCreating, call modelBuilder.UseOAuth2Capture(new OAuth2CaptureModelOptions {{ StoreDatesAsUtcTicks = Database.IsSqlite() }}).");
+        }
+    }
+}

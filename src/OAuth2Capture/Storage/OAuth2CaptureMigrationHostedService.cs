@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OAuth2Capture.Storage;
+
+/// <summary>
+/// Applies the library's pending migrations at start-up when <c>OAuth2Capture:Store:ApplyMigrations</c> is set
+/// and the library owns the store (an app that maps the entity into its own context owns its migrations).
+/// </summary>
+/// <param name="services">The root provider, to open a scope.</param>
+/// <param name="options">The library's settings.</param>
+/// <param name="logger">The logger.</param>
+internal sealed partial class OAuth2CaptureMigrationHostedService(
+    IServiceScopeFactory services,
+    IOptions<OAuth2CaptureOptions> options,
+    ILogger<OAuth2CaptureMigrationHostedService> logger) : IHostedService
+{
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Store.ApplyMigrations)
+        {
+            return;
+        }
+
+        var scope = services.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (scope.ServiceProvider.GetService<ITokenStore>() is not EfCoreTokenStore<OAuth2CaptureDbContext>)
+            {
+                return;
+            }
+
+            var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+            if (!context.Database.IsSqlite())
+            {
+                // The shipped migrations are SQLite's; running them elsewhere would create a wrong schema.
+                Log.MigrationsNotShipped(logger, context.Database.ProviderName);
+                return;
+            }
+
+            // Idempotent: applies only what the history table lacks, under EF Core's migration lock.
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
+            if (pending == 0)
+            {
+                return;
+            }
+
+            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            Log.MigrationsApplied(logger, pending);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, EventName = "StoreMigrationsApplied", Level = LogLevel.Information,
+            Message = "Applied {Count} pending OAuth2Capture store migration(s).")]
+        public static partial void MigrationsApplied(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 4002, EventName = "StoreMigrationsNotShipped", Level = LogLevel.Warning,
+            Message = "OAuth2Capture ships no migrations for the database provider {ProviderName} yet; create the store's schema yourself or set OAuth2Capture:Store:ApplyMigrations to false.")]
+        public static partial void MigrationsNotShipped(ILogger logger, string? providerName);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace OAuth2Capture.Storage;
+
+/// <summary>Registers the store; called by <c>AddOAuth2Capture</c> and its builders. Every method is safe to call twice.</summary>
+internal static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store the library owns: <see cref="OAuth2CaptureDbContext"/> configured from <c>OAuth2Capture:Store</c>,
+    /// the EF Core <see cref="ITokenStore"/>, the Data Protection <see cref="ITokenProtector"/>, and the start-up migrations.
+    /// A store already registered (for example by <see cref="AddOAuth2CaptureStore{TContext}"/>) is kept.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The same services, so calls chain.</returns>
+    public static IServiceCollection AddOAuth2CaptureDefaultStore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(OAuth2CaptureDbContext)))
+        {
+            services.AddDbContext<OAuth2CaptureDbContext>(static (provider, builder) =>
+                ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store));
+        }
+
+        services.AddOptions<OAuth2CaptureOptions>();
+        services.TryAddScoped<ITokenStore, EfCoreTokenStore<OAuth2CaptureDbContext>>();
+        services.AddOAuth2CaptureTokenProtector();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OAuth2CaptureMigrationHostedService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the EF Core <see cref="ITokenStore"/> over an app's own context (which calls <c>modelBuilder.UseOAuth2Capture()</c>
+    /// and owns the migrations) and the Data Protection <see cref="ITokenProtector"/>. Replaces any store registered before.
+    /// </summary>
+    /// <typeparam name="TContext">The app's context.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <returns>The same services, so calls chain.</returns>
+    public static IServiceCollection AddOAuth2CaptureStore<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.Replace(ServiceDescriptor.Scoped<ITokenStore, EfCoreTokenStore<TContext>>());
+        services.AddOAuth2CaptureTokenProtector();
+        return services;
+    }
+
+    /// <summary>Applies the store settings to the library's context.</summary>
+    /// <param name="builder">The context's options builder.</param>
+    /// <param name="store">The store settings.</param>
+    internal static void ConfigureDbContext(DbContextOptionsBuilder builder, OAuth2CaptureStoreOptions store)
+    {
+        switch (store.Provider)
+        {
+            case OAuth2CaptureStoreProvider.Sqlite:
+                builder.UseSqlite(store.ConnectionString);
+                break;
+            case OAuth2CaptureStoreProvider.PostgreSql:
+                builder.UseNpgsql(store.ConnectionString);
+                break;
+            default:
+                throw new InvalidOperationException($"OAuth2Capture:Store:Provider '{store.Provider}' is not supported.");
+        }
+    }
+
+    private static void AddOAuth2CaptureTokenProtector(this IServiceCollection services)
+    {
+        services.AddDataProtection();
+        services.TryAddSingleton<ITokenProtector, DataProtectionTokenProtector>();
+    }
+}

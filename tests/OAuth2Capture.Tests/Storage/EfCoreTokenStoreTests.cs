@@ -1,0 +1,313 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Tests.Storage;
+
+public sealed class EfCoreTokenStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly SqliteTestDatabase _database = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task CreateAsync_then_FindByIdAsync_returns_the_stored_connection()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        token.AccessTokenExpiresAt = T0.AddHours(1);
+        token.ReauthReason = Tokens.ReauthReason.None;
+
+        await _database.CreateStore().CreateAsync(token, Ct);
+        var found = await _database.CreateStore().FindByIdAsync(token.Id, Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal(token.OwnerId, found.OwnerId);
+        Assert.Equal(token.ProviderUserId, found.ProviderUserId);
+        Assert.Equal(token.EncryptedAccessToken, found.EncryptedAccessToken);
+        Assert.Equal(token.AccessTokenExpiresAt, found.AccessTokenExpiresAt);
+        Assert.Equal(token.UpdatedAt, found.UpdatedAt);
+        Assert.Equal(token.ConcurrencyToken, found.ConcurrencyToken);
+        Assert.Null(await _database.CreateStore().FindByIdAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task CreateAsync_leaves_nothing_tracked()
+    {
+        using var context = _database.CreateContext();
+        var store = new EfCoreTokenStore<OAuth2CaptureDbContext>(context);
+
+        await store.CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
+
+        Assert.Empty(context.ChangeTracker.Entries());
+    }
+
+    [Fact]
+    public async Task FindByProviderAccountAsync_finds_the_account_whoever_owns_it()
+    {
+        await _database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
+
+        var found = await _database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
+
+        Assert.Equal("alice", found?.OwnerId);
+        Assert.Null(await _database.CreateStore().FindByProviderAccountAsync("reddit", "gh-1", Ct));
+    }
+
+    [Fact]
+    public async Task FindLatestAsync_with_several_connections_returns_the_most_recently_updated()
+    {
+        var older = SqliteTestDatabase.NewToken("alice", "github", "gh-1", T0);
+        var latest = SqliteTestDatabase.NewToken("alice", "github", "gh-2", T0.AddMinutes(5));
+        var oldest = SqliteTestDatabase.NewToken("alice", "github", "gh-3", T0.AddMinutes(-5));
+        var otherProvider = SqliteTestDatabase.NewToken("alice", "reddit", "rd-1", T0.AddHours(1));
+        var otherOwner = SqliteTestDatabase.NewToken("bob", "github", "gh-9", T0.AddHours(1));
+        foreach (var token in new[] { older, latest, oldest, otherProvider, otherOwner })
+        {
+            await _database.CreateStore().CreateAsync(token, Ct);
+        }
+
+        var found = await _database.CreateStore().FindLatestAsync("alice", "github", Ct);
+
+        Assert.Equal(latest.Id, found?.Id);
+        Assert.Null(await _database.CreateStore().FindLatestAsync("alice", "twitter", Ct));
+    }
+
+    [Fact]
+    public async Task CreateAsync_with_several_accounts_of_one_provider_for_one_user_stores_them_all()
+    {
+        await _database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "personal"), Ct);
+        await _database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "work"), Ct);
+
+        var connections = await _database.CreateStore().ListByOwnerAsync("alice", Ct);
+
+        Assert.Equal(["personal", "work"], connections.Select(c => c.ProviderUserId).Order());
+    }
+
+    [Fact]
+    public async Task ListByOwnerAsync_returns_the_owners_connections_by_provider_then_latest_first_in_one_query()
+    {
+        var githubOld = SqliteTestDatabase.NewToken("alice", "github", "gh-1", T0);
+        var githubNew = SqliteTestDatabase.NewToken("alice", "github", "gh-2", T0.AddDays(1));
+        var reddit = SqliteTestDatabase.NewToken("alice", "reddit", "rd-1", T0.AddDays(2));
+        var bobs = SqliteTestDatabase.NewToken("bob", "github", "gh-3", T0);
+        foreach (var token in new[] { reddit, githubOld, bobs, githubNew })
+        {
+            await _database.CreateStore().CreateAsync(token, Ct);
+        }
+
+        var counter = new CommandCounter();
+        var connections = await _database.CreateStore(counter).ListByOwnerAsync("alice", Ct);
+
+        Assert.Equal([githubNew.Id, githubOld.Id, reddit.Id], connections.Select(c => c.Id));
+        Assert.Equal(1, counter.Count);
+        Assert.Empty(await _database.CreateStore().ListByOwnerAsync("carol", Ct));
+    }
+
+    [Fact]
+    public async Task CreateAsync_with_an_account_already_connected_by_another_user_throws_ConnectionConflictException_and_keeps_the_first_row()
+    {
+        var alices = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await _database.CreateStore().CreateAsync(alices, Ct);
+        var bobs = SqliteTestDatabase.NewToken("bob", "github", "gh-1");
+        bobs.EncryptedAccessToken = "enc-bobs-token";
+
+        var conflict = await Assert.ThrowsAsync<ConnectionConflictException>(
+            async () => await _database.CreateStore().CreateAsync(bobs, Ct));
+
+        Assert.Equal("github", conflict.Provider);
+        Assert.Equal("gh-1", conflict.ProviderUserId);
+        var stored = await _database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
+        Assert.Equal(alices.Id, stored?.Id);
+        Assert.Equal("alice", stored?.OwnerId);
+        Assert.Equal(alices.EncryptedAccessToken, stored?.EncryptedAccessToken);
+        Assert.Empty(await _database.CreateStore().ListByOwnerAsync("bob", Ct));
+    }
+
+    [Fact]
+    public async Task CreateAsync_losing_a_race_after_its_check_translates_the_unique_violation_into_ConnectionConflictException()
+    {
+        // Another writer inserts the same account between our check and our insert.
+        var racer = new InsertBeforeFirstInsert(_database, SqliteTestDatabase.NewToken("alice", "github", "gh-1"));
+        using var context = _database.CreateContext(racer);
+        var store = new EfCoreTokenStore<OAuth2CaptureDbContext>(context);
+
+        var conflict = await Assert.ThrowsAsync<ConnectionConflictException>(
+            async () => await store.CreateAsync(SqliteTestDatabase.NewToken("bob", "github", "gh-1"), Ct));
+
+        Assert.IsType<DbUpdateException>(conflict.InnerException);
+        Assert.Empty(context.ChangeTracker.Entries());
+        var stored = await _database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
+        Assert.Equal("alice", stored?.OwnerId);
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_with_a_stale_concurrency_token_returns_false_and_leaves_the_row_unchanged()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await _database.CreateStore().CreateAsync(token, Ct);
+        var first = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var second = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        first.EncryptedAccessToken = "enc-first-writer";
+        first.UpdatedAt = T0.AddMinutes(1);
+        Assert.True(await _database.CreateStore().TryUpdateAsync(first, Ct));
+        var afterFirst = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        using var context = _database.CreateContext();
+        second.EncryptedAccessToken = "enc-second-writer";
+        var staleToken = second.ConcurrencyToken;
+        var updated = await new EfCoreTokenStore<OAuth2CaptureDbContext>(context).TryUpdateAsync(second, Ct);
+
+        Assert.False(updated);
+        Assert.Equal(staleToken, second.ConcurrencyToken);
+        Assert.Empty(context.ChangeTracker.Entries());
+        var row = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("enc-first-writer", row.EncryptedAccessToken);
+        Assert.Equal(afterFirst.ConcurrencyToken, row.ConcurrencyToken);
+        Assert.NotEqual(token.ConcurrencyToken, row.ConcurrencyToken);
+
+        // Re-read and decide again: now the update wins.
+        row.EncryptedAccessToken = "enc-second-writer";
+        Assert.True(await _database.CreateStore().TryUpdateAsync(row, Ct));
+        var final = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("enc-second-writer", final.EncryptedAccessToken);
+        Assert.Equal(row.ConcurrencyToken, final.ConcurrencyToken);
+        Assert.NotEqual(afterFirst.ConcurrencyToken, final.ConcurrencyToken);
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_twice_with_the_same_instance_succeeds_because_it_carries_the_new_token()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await _database.CreateStore().CreateAsync(token, Ct);
+        using var context = _database.CreateContext();
+        var store = new EfCoreTokenStore<OAuth2CaptureDbContext>(context);
+
+        token.Scope = "read";
+        Assert.True(await store.TryUpdateAsync(token, Ct));
+        token.Scope = "read write admin";
+        Assert.True(await store.TryUpdateAsync(token, Ct));
+
+        Assert.Empty(context.ChangeTracker.Entries());
+        Assert.Equal("read write admin", (await _database.CreateStore().FindByIdAsync(token.Id, Ct))?.Scope);
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_of_a_deleted_connection_returns_false()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await _database.CreateStore().CreateAsync(token, Ct);
+        Assert.True(await _database.CreateStore().DeleteAsync(token.Id, Ct));
+
+        Assert.False(await _database.CreateStore().TryUpdateAsync(token, Ct));
+        Assert.Null(await _database.CreateStore().FindByIdAsync(token.Id, Ct));
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_when_the_context_already_tracks_another_instance_writes_the_given_one()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await _database.CreateStore().CreateAsync(token, Ct);
+        using var context = _database.CreateContext();
+        _ = await context.Tokens.SingleAsync(t => t.Id == token.Id, Ct);
+
+        token.DisplayName = "renamed";
+        Assert.True(await new EfCoreTokenStore<OAuth2CaptureDbContext>(context).TryUpdateAsync(token, Ct));
+
+        Assert.Equal("renamed", (await _database.CreateStore().FindByIdAsync(token.Id, Ct))?.DisplayName);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_returns_whether_a_row_was_deleted()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await _database.CreateStore().CreateAsync(token, Ct);
+
+        Assert.True(await _database.CreateStore().DeleteAsync(token.Id, Ct));
+        Assert.False(await _database.CreateStore().DeleteAsync(token.Id, Ct));
+        Assert.Null(await _database.CreateStore().FindByIdAsync(token.Id, Ct));
+    }
+
+    [Fact]
+    public async Task ListExpiringAsync_returns_active_connections_whose_decisive_token_expires_in_the_window_soonest_first()
+    {
+        var before = T0.AddDays(7);
+        var accessOnlySoon = Token("access-only-soon", refresh: false, accessExpires: T0.AddDays(3));
+        var accessOnlyLater = Token("access-only-later", refresh: false, accessExpires: T0.AddDays(8));
+        var refreshSoonest = Token("refresh-soonest", refresh: true, refreshExpires: T0.AddDays(1));
+        var refreshSoon = Token("refresh-soon", refresh: true, accessExpires: T0.AddHours(1), refreshExpires: T0.AddDays(5));
+        var refreshLater = Token("refresh-later", refresh: true, accessExpires: T0.AddHours(1), refreshExpires: T0.AddDays(30));
+        var refreshNeverExpires = Token("refresh-never", refresh: true, accessExpires: T0.AddHours(1));
+        var noExpiry = Token("no-expiry", refresh: false);
+        var needsReauth = Token("needs-reauth", refresh: true, refreshExpires: T0.AddDays(2));
+        needsReauth.Status = OAuthConnectionStatus.ReauthRequired;
+        var bobs = SqliteTestDatabase.NewToken("bob", "github", "bobs");
+        bobs.RefreshTokenExpiresAt = T0.AddDays(1);
+        foreach (var token in new[] { accessOnlySoon, accessOnlyLater, refreshSoonest, refreshSoon, refreshLater, refreshNeverExpires, noExpiry, needsReauth, bobs })
+        {
+            await _database.CreateStore().CreateAsync(token, Ct);
+        }
+
+        var expiring = await _database.CreateStore().ListExpiringAsync("alice", before, Ct);
+
+        Assert.Equal(["refresh-soonest", "access-only-soon", "refresh-soon"], expiring.Select(t => t.ProviderUserId));
+
+        static OAuthToken Token(string account, bool refresh, DateTimeOffset? accessExpires = null, DateTimeOffset? refreshExpires = null)
+        {
+            var token = SqliteTestDatabase.NewToken("alice", "github", account);
+            token.EncryptedRefreshToken = refresh ? token.EncryptedRefreshToken : null;
+            token.AccessTokenExpiresAt = accessExpires;
+            token.RefreshTokenExpiresAt = refreshExpires;
+            return token;
+        }
+    }
+
+    [Fact]
+    public async Task Dates_on_SQLite_compare_and_order_by_instant_whatever_their_offset()
+    {
+        // As text, "10:00+05:00" sorts after "06:00+00:00"; as instants, 05:00Z comes before 06:00Z.
+        var earlier = SqliteTestDatabase.NewToken("alice", "github", "earlier", new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.FromHours(5)));
+        var later = SqliteTestDatabase.NewToken("alice", "github", "later", new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero));
+        earlier.EncryptedRefreshToken = null;
+        later.EncryptedRefreshToken = null;
+        earlier.AccessTokenExpiresAt = earlier.UpdatedAt;
+        later.AccessTokenExpiresAt = later.UpdatedAt;
+        await _database.CreateStore().CreateAsync(earlier, Ct);
+        await _database.CreateStore().CreateAsync(later, Ct);
+
+        var latest = await _database.CreateStore().FindLatestAsync("alice", "github", Ct);
+        var expiring = await _database.CreateStore().ListExpiringAsync(
+            "alice", new DateTimeOffset(2026, 1, 1, 1, 30, 0, TimeSpan.FromHours(-4)), Ct); // 05:30Z
+
+        Assert.Equal(later.Id, latest?.Id);
+        Assert.Equal(TimeSpan.Zero, latest?.UpdatedAt.Offset);
+        Assert.Equal(later.UpdatedAt, latest?.UpdatedAt);
+        Assert.Equal([earlier.Id], expiring.Select(t => t.Id));
+
+        using var command = _database.Connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT typeof(UpdatedAt) || ',' || typeof(AccessTokenExpiresAt) FROM oauth2capture_tokens";
+        Assert.Equal("integer,integer", command.ExecuteScalar());
+    }
+
+    private sealed class InsertBeforeFirstInsert(SqliteTestDatabase database, OAuthToken competitor) : DbCommandInterceptor
+    {
+        private bool _done;
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (!_done && command.CommandText.Contains("INSERT", StringComparison.OrdinalIgnoreCase))
+            {
+                _done = true;
+                using var context = database.CreateContext();
+                context.Tokens.Add(competitor);
+                await context.SaveChangesAsync(cancellationToken);
+            }
+
+            return result;
+        }
+    }
+}

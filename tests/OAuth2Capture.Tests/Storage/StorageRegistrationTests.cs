@@ -1,0 +1,148 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Tests.Storage;
+
+public sealed class StorageRegistrationTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"oauth2capture-{Guid.NewGuid():N}.db");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(_path);
+    }
+
+    private ServiceProvider BuildDefaultStore(Action<OAuth2CaptureOptions>? configure = null, Action<IServiceCollection>? more = null)
+    {
+        var services = new ServiceCollection();
+        services.AddFakeLogging();
+        services.Configure<OAuth2CaptureOptions>(options =>
+        {
+            options.Store.ConnectionString = $"Data Source={_path}";
+            configure?.Invoke(options);
+        });
+        services.AddOAuth2CaptureDefaultStore();
+        more?.Invoke(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    private static async Task StartHostedServicesAsync(IServiceProvider provider)
+    {
+        foreach (var service in provider.GetServices<IHostedService>())
+        {
+            await service.StartAsync(Ct);
+        }
+    }
+
+    [Fact]
+    public void AddOAuth2CaptureDefaultStore_called_twice_registers_everything_once()
+    {
+        var services = new ServiceCollection();
+        services.AddOAuth2CaptureDefaultStore();
+        services.AddOAuth2CaptureDefaultStore();
+
+        Assert.Single(services, d => d.ServiceType == typeof(ITokenStore));
+        Assert.Single(services, d => d.ServiceType == typeof(ITokenProtector));
+        Assert.Single(services, d => d.ServiceType == typeof(OAuth2CaptureDbContext));
+        Assert.Single(services, d => d.ImplementationType == typeof(OAuth2CaptureMigrationHostedService));
+        Assert.Equal(ServiceLifetime.Scoped, services.Single(d => d.ServiceType == typeof(ITokenStore)).Lifetime);
+        Assert.Equal(ServiceLifetime.Singleton, services.Single(d => d.ServiceType == typeof(ITokenProtector)).Lifetime);
+    }
+
+    [Fact]
+    public async Task Default_store_at_startup_migrates_the_file_and_a_second_startup_on_the_same_file_is_harmless()
+    {
+        await using (var first = BuildDefaultStore())
+        {
+            await StartHostedServicesAsync(first);
+            await using var scope = first.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
+            Assert.IsType<EfCoreTokenStore<OAuth2CaptureDbContext>>(store);
+            Assert.IsType<DataProtectionTokenProtector>(scope.ServiceProvider.GetRequiredService<ITokenProtector>());
+            await store.CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
+        }
+
+        await using (var second = BuildDefaultStore())
+        {
+            await StartHostedServicesAsync(second);
+            await StartHostedServicesAsync(second);
+            await using var scope = second.CreateAsyncScope();
+            var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+            Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
+            Assert.Single(await scope.ServiceProvider.GetRequiredService<ITokenStore>().ListByOwnerAsync("alice", Ct));
+            var log = second.GetFakeLogCollector().GetSnapshot();
+            Assert.DoesNotContain(log, record => record.Id.Id == 4001);
+        }
+    }
+
+    [Fact]
+    public async Task Default_store_with_ApplyMigrations_off_leaves_the_database_alone()
+    {
+        await using var provider = BuildDefaultStore(options => options.Store.ApplyMigrations = false);
+
+        await StartHostedServicesAsync(provider);
+
+        Assert.False(File.Exists(_path));
+    }
+
+    [Fact]
+    public async Task Default_store_on_PostgreSql_uses_Npgsql_and_skips_the_SQLite_migrations_with_a_warning()
+    {
+        await using var provider = BuildDefaultStore(options =>
+        {
+            options.Store.Provider = OAuth2CaptureStoreProvider.PostgreSql;
+            options.Store.ConnectionString = "Host=postgres.invalid;Database=app";
+        });
+
+        await StartHostedServicesAsync(provider);
+
+        await using var scope = provider.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+        Assert.True(context.Database.IsNpgsql());
+        var warning = Assert.Single(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id == 4002);
+        Assert.Equal("StoreMigrationsNotShipped", warning.Id.Name);
+    }
+
+    [Fact]
+    public async Task UseDbContext_switches_the_store_to_the_app_context_and_the_library_applies_no_migrations()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync(Ct);
+        await using var _ = connection;
+        await using var provider = BuildDefaultStore(more: services =>
+        {
+            services.AddDbContext<AppOwnedDbContext>(options => options.UseSqlite(connection));
+            new OAuth2CaptureEntityFrameworkCoreBuilder(services).UseDbContext<AppOwnedDbContext>().UseDbContext<AppOwnedDbContext>();
+            services.AddOAuth2CaptureDefaultStore();
+        });
+
+        await StartHostedServicesAsync(provider);
+
+        Assert.False(File.Exists(_path));
+        await using var scope = provider.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AppOwnedDbContext>().Database.EnsureCreatedAsync(Ct);
+        var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
+        Assert.IsType<EfCoreTokenStore<AppOwnedDbContext>>(store);
+        await store.CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
+        Assert.Single(await store.ListByOwnerAsync("alice", Ct));
+    }
+
+    [Fact]
+    public void AddOAuth2CaptureStore_alone_registers_store_and_protector_but_no_migrations()
+    {
+        var services = new ServiceCollection();
+        services.AddOAuth2CaptureStore<AppOwnedDbContext>();
+        services.AddOAuth2CaptureStore<AppOwnedDbContext>();
+
+        Assert.Equal(typeof(EfCoreTokenStore<AppOwnedDbContext>), Assert.Single(services, d => d.ServiceType == typeof(ITokenStore)).ImplementationType);
+        Assert.Single(services, d => d.ServiceType == typeof(ITokenProtector));
+        Assert.DoesNotContain(services, d => d.ImplementationType == typeof(OAuth2CaptureMigrationHostedService));
+    }
+}
