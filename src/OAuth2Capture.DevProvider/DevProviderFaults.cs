@@ -1,0 +1,216 @@
+using System.Diagnostics.CodeAnalysis;
+using OAuth2Capture.DevProvider.Internal;
+
+namespace OAuth2Capture.DevProvider;
+
+/// <summary>
+/// Fault switches of a dev provider. Every member is thread-safe and may be used while requests run.
+/// </summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The hang-release sources hold no timer; they are left undisposed because a hanging request may be linking to one.")]
+public sealed class DevProviderFaults
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<PendingTokenFault> _pending = new();
+    private readonly DevProviderTokenOperations _tokens;
+    private readonly DevProviderOptions _options;
+    private CancellationTokenSource _hangRelease = new();
+    private TimeSpan _accessTokenLifetime;
+    private TimeSpan _refreshTokenLifetime;
+    private volatile bool _rejectClientSecret;
+
+    internal DevProviderFaults(DevProviderTokenOperations tokens, DevProviderOptions options)
+    {
+        _tokens = tokens;
+        _options = options;
+        _accessTokenLifetime = options.AccessTokenLifetime;
+        _refreshTokenLifetime = options.RefreshTokenLifetime;
+    }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every token request is answered HTTP 401
+    /// <c>{"error":"invalid_client","error_description":"Client authentication failed."}</c> while set.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool RejectClientSecret
+    {
+        get => _rejectClientSecret;
+        set => _rejectClientSecret = value;
+    }
+
+    /// <summary>Gets the number of queued one-shot token faults not yet used.</summary>
+    public int PendingTokenFaults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets the lifetime given to access tokens issued from now on.</summary>
+    public TimeSpan AccessTokenLifetime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _accessTokenLifetime;
+            }
+        }
+    }
+
+    /// <summary>Gets the lifetime given to refresh tokens issued from now on.</summary>
+    public TimeSpan RefreshTokenLifetime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _refreshTokenLifetime;
+            }
+        }
+    }
+
+    internal CancellationToken HangReleaseToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _hangRelease.Token;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> token requests fail with <paramref name="fault"/>, after any faults
+    /// already queued. Each faulted request is answered by the fault alone; the requests after them are served normally.
+    /// </summary>
+    /// <param name="fault">The answer to give.</param>
+    /// <param name="count">How many requests to fail.</param>
+    /// <param name="retryAfter">
+    /// The <c>Retry-After</c> delay (whole seconds) for <see cref="DevTokenFault.TooManyRequests"/> (default 1 s) and
+    /// <see cref="DevTokenFault.ServiceUnavailable"/> (no header unless given); ignored by the other faults.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive, <paramref name="retryAfter"/> is negative or <paramref name="fault"/> is unknown.</exception>
+    public void FailNextTokenRequests(DevTokenFault fault, int count = 1, TimeSpan? retryAfter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (!Enum.IsDefined(fault))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault, "Unknown token fault.");
+        }
+
+        if (retryAfter is { } delay)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(retryAfter));
+        }
+
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _pending.Enqueue(new PendingTokenFault(fault, retryAfter));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Changes the lifetimes of tokens issued from now on (authorization-code and refresh grants alike); tokens already
+    /// issued keep theirs.
+    /// </summary>
+    /// <param name="accessToken">The new access-token lifetime; <see langword="null"/> restores <see cref="DevProviderOptions.AccessTokenLifetime"/>.</param>
+    /// <param name="refreshToken">The new refresh-token lifetime; <see langword="null"/> restores <see cref="DevProviderOptions.RefreshTokenLifetime"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A lifetime is zero or negative.</exception>
+    public void SetLifetimes(TimeSpan? accessToken, TimeSpan? refreshToken)
+    {
+        if (accessToken is { } access)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(access, TimeSpan.Zero, nameof(accessToken));
+        }
+
+        if (refreshToken is { } refresh)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(refresh, TimeSpan.Zero, nameof(refreshToken));
+        }
+
+        lock (_gate)
+        {
+            _accessTokenLifetime = accessToken ?? _options.AccessTokenLifetime;
+            _refreshTokenLifetime = refreshToken ?? _options.RefreshTokenLifetime;
+        }
+    }
+
+    /// <summary>
+    /// Expires every valid refresh token of <paramref name="subject"/> now: from then on a refresh_token grant presenting
+    /// one of them is answered HTTP 400
+    /// <c>{"error":"invalid_grant","error_description":"The specified refresh token has expired."}</c>, and introspection
+    /// reports it inactive. Other users' tokens, and tokens issued to the subject later, are not affected.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name), e.g. <c>alice</c>.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of refresh tokens expired.</returns>
+    public Task<int> ExpireRefreshTokensAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return _tokens.ExpireAsync(subject, DevProviderTokenKind.RefreshToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// Invalidates every valid access token of <paramref name="subject"/> (their stored entries are revoked): the
+    /// user-info endpoint rejects them with <c>invalid_token</c> and introspection reports them inactive.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name).</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of access tokens invalidated.</returns>
+    public Task<int> ExpireAccessTokensAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return _tokens.RevokeAsync(subject, DevProviderTokenKind.AccessToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes the user's grant: every token and authorization of <paramref name="subject"/> is revoked through
+    /// OpenIddict's managers, so the next refresh gets OpenIddict's own <c>invalid_grant</c> answer.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name).</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of tokens revoked.</returns>
+    public Task<int> RevokeGrantAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return _tokens.RevokeAsync(subject, DevProviderTokenKind.All, cancellationToken);
+    }
+
+    /// <summary>
+    /// Clears queued token faults and <see cref="RejectClientSecret"/>, restores the configured lifetimes and releases
+    /// requests hanging on <see cref="DevTokenFault.Hang"/> (their connections are aborted). Expired or revoked tokens stay so.
+    /// </summary>
+    public void Reset()
+    {
+        CancellationTokenSource released;
+        lock (_gate)
+        {
+            _pending.Clear();
+            _rejectClientSecret = false;
+            _accessTokenLifetime = _options.AccessTokenLifetime;
+            _refreshTokenLifetime = _options.RefreshTokenLifetime;
+            released = _hangRelease;
+            _hangRelease = new CancellationTokenSource();
+        }
+
+        // The old source is not disposed: a request may be linking to its token right now.
+        released.Cancel();
+    }
+
+    internal bool TryTakeTokenFault(out PendingTokenFault fault)
+    {
+        lock (_gate)
+        {
+            return _pending.TryDequeue(out fault);
+        }
+    }
+}

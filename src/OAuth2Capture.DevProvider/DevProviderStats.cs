@@ -1,0 +1,51 @@
+namespace OAuth2Capture.DevProvider;
+
+/// <summary>
+/// Thread-safe counters of the requests a dev provider has received. Requests are counted on arrival,
+/// before any fault switch answers them.
+/// </summary>
+public sealed class DevProviderStats
+{
+    private long _tokenRequests;
+    private long _refreshRequests;
+    private long _authorizationRequests;
+    private long _revocationRequests;
+
+    internal DevProviderStats()
+    {
+    }
+
+    /// <summary>Gets the number of requests to the token endpoint, whatever their grant type or outcome.</summary>
+    public long TokenRequests => Interlocked.Read(ref _tokenRequests);
+
+    /// <summary>Gets the number of token-endpoint requests with <c>grant_type=refresh_token</c>.</summary>
+    public long RefreshRequests => Interlocked.Read(ref _refreshRequests);
+
+    /// <summary>Gets the number of authorization requests (consent-page decisions posted back are not counted again).</summary>
+    public long AuthorizationRequests => Interlocked.Read(ref _authorizationRequests);
+
+    /// <summary>Gets the number of requests to the revocation endpoint.</summary>
+    public long RevocationRequests => Interlocked.Read(ref _revocationRequests);
+
+    /// <summary>Sets every counter back to zero.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _tokenRequests, 0);
+        Interlocked.Exchange(ref _refreshRequests, 0);
+        Interlocked.Exchange(ref _authorizationRequests, 0);
+        Interlocked.Exchange(ref _revocationRequests, 0);
+    }
+
+    internal void RecordTokenRequest(bool isRefresh)
+    {
+        Interlocked.Increment(ref _tokenRequests);
+        if (isRefresh)
+        {
+            Interlocked.Increment(ref _refreshRequests);
+        }
+    }
+
+    internal void RecordAuthorizationRequest() => Interlocked.Increment(ref _authorizationRequests);
+
+    internal void RecordRevocationRequest() => Interlocked.Increment(ref _revocationRequests);
+}

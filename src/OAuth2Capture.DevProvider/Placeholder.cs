@@ -1,1 +1,0 @@
-namespace OAuth2Capture.DevProvider; internal static class Placeholder {}
