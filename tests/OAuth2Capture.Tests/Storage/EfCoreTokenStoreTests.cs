@@ -19,7 +19,7 @@ public sealed class EfCoreTokenStoreTests : IDisposable
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
         token.AccessTokenExpiresAt = T0.AddHours(1);
-        token.ReauthReason = Tokens.ReauthReason.None;
+        token.ReauthReason = global::OAuth2Capture.Tokens.ReauthReason.None;
 
         await _database.CreateStore().CreateAsync(token, Ct);
         var found = await _database.CreateStore().FindByIdAsync(token.Id, Ct);
