@@ -119,10 +119,12 @@ internal sealed class ProviderTokenRevoker
     {
         using (request)
         {
-            // GitHub's REST API rejects requests without a User-Agent; the provider's client normally sets one.
-            if (client.DefaultRequestHeaders.UserAgent.Count == 0 && request.Headers.UserAgent.Count == 0)
+            // GitHub's REST API rejects requests without a User-Agent; the provider's client normally sets one. Reddit's
+            // required form "<platform>:<app id>:<version> (by /u/<user>)" is not a valid RFC 9110 product token, so it
+            // is added without validation (ParseAdd would throw).
+            if (!client.DefaultRequestHeaders.Contains("User-Agent"))
             {
-                request.Headers.UserAgent.ParseAdd(provider.UserAgent ?? FallbackUserAgent);
+                request.Headers.TryAddWithoutValidation("User-Agent", provider.UserAgent ?? FallbackUserAgent);
             }
 
             try
