@@ -17,6 +17,9 @@ public static class TokenEndpointClient
 {
     private const int MaxDescriptionLength = 300;
 
+    // Lifetimes beyond 100 years (or "Infinity", which double.TryParse accepts) are capped instead of overflowing TimeSpan.
+    private const double MaxLifetimeSeconds = 100 * 365.25 * 24 * 3600;
+
     /// <summary>Creates a form POST that asks for JSON, with the client authenticated the provider's way.</summary>
     /// <param name="provider">The provider.</param>
     /// <param name="endpoint">The endpoint.</param>
@@ -261,10 +264,16 @@ public static class TokenEndpointClient
                 // Facebook Graph: {"error":{"message":…,"type":"OAuthException","code":190,"error_subcode":463}}
                 error = value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : "error";
                 description = value.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() : null;
-                facebookCode = value.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : null;
-                var sub = value.TryGetProperty("error_subcode", out var s) && s.TryGetInt32(out var m) ? m : (int?)null;
+                facebookCode = GetInt32(value, "code");
+                var sub = GetInt32(value, "error_subcode");
                 subcode = facebookCode is null ? null : sub is null ? facebookCode.Value.ToString(CultureInfo.InvariantCulture) : $"{facebookCode}/{sub}";
                 return true;
+            }
+
+            if (value.ValueKind is JsonValueKind.Null or JsonValueKind.False)
+            {
+                // {"access_token":…,"error":null}: no error.
+                return false;
             }
 
             error = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
@@ -277,6 +286,22 @@ public static class TokenEndpointClient
             subcode = GetString("error_subtype");
             return true;
         }
+    }
+
+    // TryGetInt32 throws for anything but a number, so a provider sending "code":"190" must not reach it unchecked.
+    private static int? GetInt32(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt32(out var number) ? number : null,
+            JsonValueKind.String => int.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : null,
+            _ => null,
+        };
     }
 
     private sealed class FormFields(string body) : IFields
@@ -300,6 +325,6 @@ public static class TokenEndpointClient
 
     private static TimeSpan? ParseSeconds(string? value)
         => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
+            ? seconds < MaxLifetimeSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(MaxLifetimeSeconds)
             : null;
 }
