@@ -98,4 +98,16 @@ public sealed class TokenFailureClassifierTests
         Assert.Equal("Acme answered HTTP 200 with malformed JSON.", failure.ErrorDescription);
         Assert.Equal((TokenStatus.TemporarilyUnavailable, ReauthReason.None), TokenFailureClassifier.Classify(failure, Now, null));
     }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    public void Classify_empty_client_error_answer_is_ConfigurationError(int status)
+    {
+        var failure = TokenEndpointClient.Read("Acme", (HttpStatusCode)status, null, null, string.Empty);
+
+        Assert.Equal((TokenStatus.ConfigurationError, ReauthReason.None), TokenFailureClassifier.Classify(failure, Now, null));
+        Assert.Equal($"Acme answered HTTP {status} without an OAuth error code.", failure.ErrorDescription);
+    }
 }

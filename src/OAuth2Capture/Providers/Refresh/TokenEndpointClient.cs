@@ -149,10 +149,17 @@ public static class TokenEndpointClient
                 return Unavailable(providerName, status, retryAfter, looksHtml ? "with an HTML page instead of JSON" : "without a usable body");
             }
 
-            return TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, looksHtml ? "unexpected_html" : "malformed_response",
-                looksHtml
-                    ? $"{providerName} answered HTTP {code} with an HTML page instead of a token response; check the token endpoint."
-                    : $"{providerName} answered HTTP {code} without a token response.");
+            if (looksHtml)
+            {
+                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, "unexpected_html",
+                    $"{providerName} answered HTTP {code} with an HTML page instead of a token response; check the token endpoint.");
+            }
+
+            // An empty 4xx (401 from a Basic-auth check, 404 from a wrong path) is an answer without an OAuth error code;
+            // the classifier decides by status.
+            return code is >= 400 and < 500
+                ? TokenEndpointResponse.Failure(TokenEndpointFailureKind.OAuthError, status, null, $"{providerName} answered HTTP {code} without an OAuth error code.")
+                : TokenEndpointResponse.Failure(TokenEndpointFailureKind.MalformedResponse, status, "malformed_response", $"{providerName} answered HTTP {code} without a token response.");
         }
 
         // Form-encoded answers: GitHub without Accept: application/json, and some older providers.
