@@ -44,6 +44,17 @@ public sealed class OAuth2CaptureBuilder
         return this;
     }
 
+    /// <summary>Resolves the app's events from DI (constructor injection) instead of <see cref="OAuth2CaptureOptions.Events"/>.</summary>
+    /// <typeparam name="TEvents">A type derived from <see cref="Reauth.OAuth2CaptureEvents"/>.</typeparam>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder AddEvents<TEvents>()
+        where TEvents : Reauth.OAuth2CaptureEvents
+    {
+        Services.AddScoped<TEvents>();
+        Services.Configure<OAuth2CaptureOptions>(options => options.EventsType = typeof(TEvents));
+        return this;
+    }
+
     /// <summary>Configures where connections are stored (by default the library's own SQLite <c>DbContext</c>).</summary>
     /// <param name="configure">Configures the EF Core store, for example <c>ef => ef.UseDbContext&lt;AppDbContext&gt;()</c>.</param>
     /// <returns>This builder.</returns>

@@ -25,6 +25,25 @@ public sealed class OAuth2CaptureOptions
     /// <value>Default: 1 minute. Key: <c>OAuth2Capture:ValidationCacheDuration</c>.</value></summary>
     public TimeSpan ValidationCacheDuration { get; set; } = OAuth2CaptureDefaults.ValidationCacheDuration;
 
+    /// <summary>Gets or sets where users land after connecting when the <c>returnUrl</c> is missing or not local.
+    /// <value>Default: <c>/</c>. Key: <c>OAuth2Capture:DefaultReturnUrl</c>.</value></summary>
+    public string DefaultReturnUrl { get; set; } = "/";
+
+    /// <summary>Gets or sets how many reconnects of one provider within <see cref="ReauthLoopWindow"/> make the next
+    /// "please reconnect" a loop: the user then sees an operator-facing error instead of another redirect.
+    /// <value>Default: 3. Key: <c>OAuth2Capture:ReauthLoopThreshold</c>.</value></summary>
+    public int ReauthLoopThreshold { get; set; } = 3;
+
+    /// <summary>Gets or sets the window of <see cref="ReauthLoopThreshold"/>.
+    /// <value>Default: 10 minutes. Key: <c>OAuth2Capture:ReauthLoopWindow</c>.</value></summary>
+    public TimeSpan ReauthLoopWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets the app's event handlers (code only).</summary>
+    public Reauth.OAuth2CaptureEvents Events { get; set; } = new();
+
+    /// <summary>Gets or sets a type derived from <see cref="Reauth.OAuth2CaptureEvents"/> resolved from DI instead of <see cref="Events"/> (code only).</summary>
+    public Type? EventsType { get; set; }
+
     /// <summary>Gets or sets the time bounds, retries and circuit breaker of every provider call.
     /// <value>Key: <c>OAuth2Capture:Resilience</c>.</value></summary>
     public OAuth2CaptureResilienceOptions Resilience { get; set; } = new();

@@ -3,7 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OAuth;
+using OAuth2Capture.Http;
+using OAuth2Capture.Http.ConnectFlow;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Revocation;
+using OAuth2Capture.Reauth;
 using OAuth2Capture.Providers.Resilience;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
@@ -60,6 +66,19 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<ITokenValidityService, TokenValidityService>();
+
+        services.TryAddSingleton<IOwnerIdResolver, ClaimsOwnerIdResolver>();
+        services.TryAddSingleton<ProviderTokenRevoker>();
+        services.TryAddSingleton<PendingActionProtector>();
+        services.TryAddSingleton<ReauthLoopGuard>();
+        services.TryAddSingleton<ProviderProfileReader>();
+        services.TryAddScoped<ConnectionWriter>();
+        services.TryAddScoped<ConnectFlowEvents>();
+        services.AddAntiforgery();
+        services.AddAuthentication();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthenticationOptions>, OAuthSchemeConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthSchemeConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthPostConfigureOptions<OAuth2CaptureOAuthOptions, OAuth2CaptureOAuthHandler>>());
 
         services.AddOAuth2CaptureDefaultStore();
         return new OAuth2CaptureBuilder(services);

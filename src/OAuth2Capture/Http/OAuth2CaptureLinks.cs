@@ -21,6 +21,29 @@ public static class OAuth2CaptureLinks
         return returnUrl is null ? url : $"{url}?returnUrl={Uri.EscapeDataString(returnUrl)}";
     }
 
+    /// <summary>
+    /// Gets the connect URL carrying a pending action: an app-defined string (for example <c>post:42</c>) handed back in
+    /// <see cref="Reauth.ConnectionCapturedContext.PendingAction"/> after the user reconnects, so the app can retry what
+    /// the user was doing. The value is sealed for the signed-in user and for 30 minutes; keep it small (it travels in URLs)
+    /// and still check in the handler that the action belongs to the user.
+    /// </summary>
+    /// <param name="context">The current request (its user must be signed in).</param>
+    /// <param name="provider">The provider name.</param>
+    /// <param name="returnUrl">Where to come back after connecting.</param>
+    /// <param name="pendingAction">The action to hand back.</param>
+    /// <returns>The app-relative URL.</returns>
+    /// <exception cref="InvalidOperationException">The request has no signed-in user.</exception>
+    public static string GetConnectUrl(this HttpContext context, string provider, string? returnUrl, string pendingAction)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(pendingAction);
+        var owner = context.RequestServices.GetRequiredService<IOwnerIdResolver>().GetOwnerId(context.User)
+            ?? throw new InvalidOperationException("A pending action can only be parked for a signed-in user.");
+        var sealedAction = context.RequestServices.GetRequiredService<PendingActionProtector>().Protect(owner, pendingAction);
+        var url = context.GetConnectUrl(provider, returnUrl);
+        return $"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}pendingAction={Uri.EscapeDataString(sealedAction)}";
+    }
+
     /// <summary>Gets the current request's app-relative URL (path and query), the natural <c>returnUrl</c> of a re-auth.</summary>
     /// <param name="context">The current request.</param>
     /// <returns>The URL.</returns>

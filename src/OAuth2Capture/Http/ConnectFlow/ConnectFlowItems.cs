@@ -1,0 +1,11 @@
+namespace OAuth2Capture.Http.ConnectFlow;
+
+/// <summary>Keys of what travels through the provider round trip in <c>AuthenticationProperties.Items</c> (inside the protected state).</summary>
+internal static class ConnectFlowItems
+{
+    public const string Owner = "oauth2capture.owner";
+    public const string ReturnUrl = "oauth2capture.returnUrl";
+    public const string PendingAction = "oauth2capture.pendingAction";
+    public const string ConnectionId = "oauth2capture.connectionId";
+    public const string Reconnected = "oauth2capture.reconnected";
+}

@@ -1,0 +1,79 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Refresh;
+
+namespace OAuth2Capture.Http.ConnectFlow;
+
+/// <summary>
+/// The framework's OAuth handler with the two steps providers disagree on: the scope separator (Pinterest, Facebook
+/// want commas) and client authentication at the token endpoint (X, Reddit and Pinterest want a Basic header; the
+/// framework always posts the secret in the body). The code exchange is also read defensively, like refreshes.
+/// </summary>
+internal sealed class OAuth2CaptureOAuthHandler(IOptionsMonitor<OAuth2CaptureOAuthOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : OAuthHandler<OAuth2CaptureOAuthOptions>(options, logger, encoder)
+{
+    protected override string FormatScope(IEnumerable<string> scopes) => string.Join(Options.ScopeSeparator, scopes);
+
+    protected override async Task<OAuthTokenResponse> ExchangeCodeAsync(OAuthCodeExchangeContext context)
+    {
+        var catalog = Context.RequestServices.GetRequiredService<IOAuthProviderCatalog>();
+        if (!catalog.TryGet(Options.ProviderName, out var provider))
+        {
+            return OAuthTokenResponse.Failed(new InvalidOperationException($"The provider '{Options.ProviderName}' is no longer configured."));
+        }
+
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "authorization_code"),
+            new("code", context.Code),
+            new("redirect_uri", context.RedirectUri),
+        };
+        if (context.Properties.Items.TryGetValue(OAuthConstants.CodeVerifierKey, out var verifier) && verifier is not null)
+        {
+            parameters.Add(new(OAuthConstants.CodeVerifierKey, verifier));
+            context.Properties.Items.Remove(OAuthConstants.CodeVerifierKey);
+        }
+
+        var request = TokenEndpointClient.CreateFormPost(provider, Options.TokenEndpoint, parameters);
+        var response = await TokenEndpointClient.SendAsync(provider, Backchannel, request, Context.RequestAborted).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return OAuthTokenResponse.Failed(new CodeExchangeException(response));
+        }
+
+        // The framework reads the token response as JSON; hand it a normalized document whatever the provider's format.
+        var fields = new Dictionary<string, object>
+        {
+            ["access_token"] = response.AccessToken!,
+            ["token_type"] = response.TokenType ?? "Bearer",
+        };
+        AddIfSet(fields, "refresh_token", response.RefreshToken);
+        AddIfSet(fields, "scope", response.Scope);
+        if (response.ExpiresIn is { } expiresIn)
+        {
+            fields["expires_in"] = ((long)expiresIn.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (response.RefreshTokenExpiresIn is { } refreshIn)
+        {
+            fields["refresh_token_expires_in"] = (long)refreshIn.TotalSeconds;
+        }
+
+        var normalized = JsonSerializer.SerializeToDocument(fields);
+        return OAuthTokenResponse.Success(normalized);
+    }
+
+    private static void AddIfSet(Dictionary<string, object> fields, string key, string? value)
+    {
+        if (value is not null)
+        {
+            fields[key] = value;
+        }
+    }
+}

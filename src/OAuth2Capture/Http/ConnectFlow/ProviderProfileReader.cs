@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using OAuth2Capture.Providers;
+
+namespace OAuth2Capture.Http.ConnectFlow;
+
+/// <summary>Asks the provider who the connected account is, and reads its id and display name with the descriptor's JSON paths.</summary>
+internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory)
+{
+    public async Task<ProviderProfile> ReadAsync(OAuthProvider provider, string accessToken, CancellationToken cancellationToken)
+    {
+        var endpoint = provider.Descriptor.UserInformationEndpoint;
+        if (string.IsNullOrEmpty(endpoint))
+        {
+            throw Failure(provider, $"{provider.DisplayName} has no user-info endpoint, so the connected account cannot be identified. Set OAuth2Capture:Providers:{provider.Name}:UserInformationEndpoint.", 500, OAuth2CaptureErrorCodes.ConfigurationError);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClientFactory.CreateClient(provider.HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw Failure(provider, $"{provider.DisplayName} could not be reached to identify the account.", 503, OAuth2CaptureErrorCodes.ProviderUnavailable);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = (int)response.StatusCode;
+                throw status >= 500 || status == 429
+                    ? Failure(provider, $"{provider.DisplayName} answered HTTP {status} when asked who the account is.", 503, OAuth2CaptureErrorCodes.ProviderUnavailable)
+                    : Failure(provider, $"{provider.DisplayName} refused to say who the account is (HTTP {status}).", 502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var id = Read(document.RootElement, provider.Descriptor.UserIdJsonPath);
+                if (string.IsNullOrEmpty(id))
+                {
+                    throw Failure(provider, $"{provider.DisplayName}'s user-info answer has no '{provider.Descriptor.UserIdJsonPath}'.", 502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
+                }
+
+                return new ProviderProfile(id, Read(document.RootElement, provider.Descriptor.DisplayNameJsonPath), body);
+            }
+            catch (JsonException)
+            {
+                throw Failure(provider, $"{provider.DisplayName} answered the user-info request with malformed JSON.", 502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
+            }
+        }
+    }
+
+    /// <summary>Reads a dotted path (<c>data.id</c>); numbers are returned in invariant form.</summary>
+    internal static string? Read(JsonElement root, string path)
+    {
+        var current = root;
+        foreach (var segment in path.Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(segment, out current))
+            {
+                return null;
+            }
+        }
+
+        return current.ValueKind switch
+        {
+            JsonValueKind.String => current.GetString(),
+            JsonValueKind.Number => current.TryGetInt64(out var number) ? number.ToString(CultureInfo.InvariantCulture) : current.GetRawText(),
+            _ => null,
+        };
+    }
+
+    private static ConnectFlowException Failure(OAuthProvider provider, string detail, int status, string code)
+        => new(new OAuth2CaptureError(status, code, $"Could not connect {provider.DisplayName}", detail,
+            status == 503 ? "Try again in a few minutes." : "Try again; if it keeps failing, contact the site's operators.")
+        {
+            Provider = provider.Name,
+            ProviderDisplayName = provider.DisplayName,
+        });
+}
+
+/// <summary>Who the connected account is.</summary>
+internal sealed record ProviderProfile(string Id, string? DisplayName, string Json);

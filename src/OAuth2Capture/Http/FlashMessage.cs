@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OAuth2Capture.Http;
+
+/// <summary>
+/// The one-time message shown after a redirect ("Your GitHub connection has expired…", "…is reconnected."), kept in
+/// TempData under <see cref="Key"/> when the app uses MVC or Razor Pages. Without TempData the message is dropped;
+/// apps without MVC read it from their own events instead.
+/// </summary>
+public static class FlashMessage
+{
+    /// <summary>The TempData key: <c>OAuth2Capture.Message</c>.</summary>
+    public const string Key = "OAuth2Capture.Message";
+
+    /// <summary>Stores a message for the next request, when TempData is available.</summary>
+    /// <param name="context">The current request.</param>
+    /// <param name="message">The message; <see langword="null"/> stores nothing.</param>
+    /// <returns><see langword="true"/> when stored.</returns>
+    public static bool Set(HttpContext context, string? message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (message is null || context.RequestServices.GetService<ITempDataDictionaryFactory>() is not { } factory)
+        {
+            return false;
+        }
+
+        var tempData = factory.GetTempData(context);
+        tempData[Key] = message;
+        tempData.Save();
+        return true;
+    }
+}

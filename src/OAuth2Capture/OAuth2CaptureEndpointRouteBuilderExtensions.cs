@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OAuth2Capture;
+using OAuth2Capture.Http.Endpoints;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps OAuth2Capture's endpoints.</summary>
+public static class OAuth2CaptureEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps, under <see cref="OAuth2CaptureOptions.PathPrefix"/> (default <c>/oauth2</c>):
+    /// <c>GET {provider}/connect?returnUrl=…</c> (connect and re-auth), <c>GET /</c> (the user's connections, JSON or HTML)
+    /// and <c>POST {id}/revoke</c>. The callback, <c>GET {provider}/callback</c>, is served by the authentication middleware
+    /// (one OAuth scheme per provider); a callback for an unknown provider answers 404 here.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <returns>The route group, to add conventions (for example <c>RequireAuthorization()</c>).</returns>
+    public static RouteGroupBuilder MapOAuth2Capture(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var prefix = endpoints.ServiceProvider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.PathPrefix;
+        var group = endpoints.MapGroup(prefix);
+        group.MapGet("/", ListEndpoint.HandleAsync).WithName("OAuth2Capture.List");
+        group.MapGet("/{provider}/connect", ConnectEndpoint.HandleAsync).WithName("OAuth2Capture.Connect");
+        group.MapGet("/{provider}/callback", (string provider) => Errors.UnknownProvider(provider)).WithName("OAuth2Capture.Callback");
+        group.MapPost("/{id:guid}/revoke", RevokeEndpoint.HandleAsync).WithName("OAuth2Capture.Revoke").DisableAntiforgery();
+        return group;
+    }
+}
