@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
+using OAuth2Capture.Http;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Resilience;
+using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
 
@@ -60,6 +62,12 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<ITokenValidityService, TokenValidityService>();
+
+        services.TryAddSingleton<IOwnerIdResolver, ClaimsOwnerIdResolver>();
+        services.TryAddSingleton<IReauthMessageProvider, DefaultReauthMessageProvider>();
+        services.TryAddSingleton<TokenFailureErrorMapper>();
+        services.TryAddSingleton<ReauthLoopGuard>();
+        services.TryAddScoped<OAuthTokenRequirementEvaluator>();
 
         services.AddOAuth2CaptureDefaultStore();
         return new OAuth2CaptureBuilder(services);
