@@ -24,6 +24,7 @@ namespace OAuth2Capture.Http;
 /// <item>a provider that is down or rate limiting gives 503 with <c>Retry-After</c>, and a rejected app configuration
 /// gives 500 with an operator-facing error log; neither sends the user to reconnect.</item>
 /// </list>
+/// <para>On Razor Pages put it on the <c>PageModel</c> class: Razor Pages ignore filters on handler methods.</para>
 /// </remarks>
 /// <param name="provider">The provider name, for example <c>github</c>.</param>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
