@@ -173,7 +173,7 @@ internal sealed record StormReport(StormSettings Settings, long ValidPathStoreCo
     {
         var table = new StringBuilder();
         table.AppendLine("| implementation | callers | token-endpoint refresh calls | failed callers | distinct tokens | wall (ms) | single refresh (ms) | wall / single | same callers, valid token (ms) | (wall - valid) / single | store commands | connection afterwards |");
-        table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in Results)
         {
             var failures = r.Failures == 0 ? "0" : $"{r.Failures} ({r.TopError})";
