@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Reauth;
 
 namespace OAuth2Capture;
 
@@ -52,6 +54,16 @@ public sealed class OAuth2CaptureBuilder
     {
         Services.AddScoped<TEvents>();
         Services.Configure<OAuth2CaptureOptions>(options => options.EventsType = typeof(TEvents));
+        return this;
+    }
+
+    /// <summary>Replaces the wording of the messages shown to users who must (re)connect (for example to localize them).</summary>
+    /// <typeparam name="TProvider">The message provider, resolved from DI as a singleton.</typeparam>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder UseReauthMessageProvider<TProvider>()
+        where TProvider : class, IReauthMessageProvider
+    {
+        Services.Replace(ServiceDescriptor.Singleton<IReauthMessageProvider, TProvider>());
         return this;
     }
 

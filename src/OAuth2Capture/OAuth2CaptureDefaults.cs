@@ -9,6 +9,18 @@ public static class OAuth2CaptureDefaults
     /// <summary>The route prefix of the library's endpoints: <c>/oauth2</c>.</summary>
     public const string PathPrefix = "/oauth2";
 
+    /// <summary>
+    /// The TempData key under which <c>[RequireOAuthToken]</c> leaves the friendly re-auth message for the page the user
+    /// lands on: <c>OAuth2Capture.Message</c>.
+    /// </summary>
+    public const string TempDataMessageKey = "OAuth2Capture.Message";
+
+    /// <summary>The TempData key naming the provider the message is about: <c>OAuth2Capture.Provider</c>.</summary>
+    public const string TempDataProviderKey = "OAuth2Capture.Provider";
+
+    /// <summary>The <c>Retry-After</c> sent with a 503 when the provider gave none: 30 seconds.</summary>
+    public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(30);
+
     /// <summary>The SQLite connection string of the embedded store.</summary>
     public const string SqliteConnectionString = "Data Source=oauth2capture.db";
 

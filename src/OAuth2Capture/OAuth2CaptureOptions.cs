@@ -29,14 +29,15 @@ public sealed class OAuth2CaptureOptions
     /// <value>Default: <c>/</c>. Key: <c>OAuth2Capture:DefaultReturnUrl</c>.</value></summary>
     public string DefaultReturnUrl { get; set; } = "/";
 
-    /// <summary>Gets or sets how many reconnects of one provider within <see cref="ReauthLoopWindow"/> make the next
-    /// "please reconnect" a loop: the user then sees an operator-facing error instead of another redirect.
+    /// <summary>Gets or sets how many authorizations of one connection that each died within 5 minutes, inside
+    /// <see cref="ReauthLoopWindow"/>, make the next "please reconnect" a loop: the user then sees an operator-facing
+    /// error instead of another redirect.
     /// <value>Default: 3. Key: <c>OAuth2Capture:ReauthLoopThreshold</c>.</value></summary>
     public int ReauthLoopThreshold { get; set; } = 3;
 
     /// <summary>Gets or sets the window of <see cref="ReauthLoopThreshold"/>.
-    /// <value>Default: 10 minutes. Key: <c>OAuth2Capture:ReauthLoopWindow</c>.</value></summary>
-    public TimeSpan ReauthLoopWindow { get; set; } = TimeSpan.FromMinutes(10);
+    /// <value>Default: 15 minutes. Key: <c>OAuth2Capture:ReauthLoopWindow</c>.</value></summary>
+    public TimeSpan ReauthLoopWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Gets or sets the app's event handlers (code only).</summary>
     public Reauth.OAuth2CaptureEvents Events { get; set; } = new();

@@ -1,16 +1,16 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.OAuth;
 using OAuth2Capture.Http;
 using OAuth2Capture.Http.ConnectFlow;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Revocation;
-using OAuth2Capture.Reauth;
 using OAuth2Capture.Providers.Resilience;
+using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
 
@@ -79,6 +79,9 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthenticationOptions>, OAuthSchemeConfiguration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthSchemeConfiguration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthPostConfigureOptions<OAuth2CaptureOAuthOptions, OAuth2CaptureOAuthHandler>>());
+        services.TryAddSingleton<IReauthMessageProvider, DefaultReauthMessageProvider>();
+        services.TryAddSingleton<TokenFailureErrorMapper>();
+        services.TryAddScoped<OAuthTokenRequirementEvaluator>();
 
         services.AddOAuth2CaptureDefaultStore();
         return new OAuth2CaptureBuilder(services);

@@ -12,7 +12,7 @@ namespace OAuth2Capture.Http;
 public static class FlashMessage
 {
     /// <summary>The TempData key: <c>OAuth2Capture.Message</c>.</summary>
-    public const string Key = "OAuth2Capture.Message";
+    public const string Key = OAuth2CaptureDefaults.TempDataMessageKey;
 
     /// <summary>Stores a message for the next request, when TempData is available.</summary>
     /// <param name="context">The current request.</param>

@@ -1,50 +1,53 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Reauth;
 
 /// <summary>
-/// Notices a connection that dies right after each reconnect (clock skew, a client secret the provider rejects only on
-/// use, a provider policy) so the user is not sent round the loop forever. Counts reconnects per user and provider
-/// in this process; with several instances each keeps its own count, which only delays detection.
+/// Notices a connection that dies right after each reconnect (clock skew, rejected client credentials, a provider
+/// policy that kills new grants, a scope the provider never grants) so the user is not sent round the re-auth loop for
+/// ever. Used by the connect endpoint and by <c>[RequireOAuthToken]</c>. Each instance counts on its own (in memory):
+/// a loop shows up on whichever instance the user keeps hitting.
 /// </summary>
-internal sealed class ReauthLoopGuard(TimeProvider time, IOptionsMonitor<OAuth2CaptureOptions> options)
+internal sealed class ReauthLoopGuard(IMemoryCache cache, TimeProvider time, IOptionsMonitor<OAuth2CaptureOptions> options)
 {
-    private readonly ConcurrentDictionary<(string Owner, string Provider), Queue<DateTimeOffset>> reconnects = new();
+    /// <summary>A connection found dead this soon after it was (re)authorized died "immediately".</summary>
+    public static readonly TimeSpan DiedWithin = TimeSpan.FromMinutes(5);
 
-    public void RecordReconnect(string ownerId, string provider)
+    /// <summary>
+    /// Records that <paramref name="row"/> was found needing re-auth; answers whether it is looping: at least
+    /// <see cref="OAuth2CaptureOptions.ReauthLoopThreshold"/> authorizations of it each died immediately within
+    /// <see cref="OAuth2CaptureOptions.ReauthLoopWindow"/>. Recording the same authorization twice counts once.
+    /// </summary>
+    /// <param name="row">The connection as stored (its <see cref="OAuthToken.AuthorizedAt"/> tells one reconnect from the next).</param>
+    /// <returns><see langword="true"/> when looping.</returns>
+    public bool RecordDeath(OAuthToken row)
     {
-        var queue = reconnects.GetOrAdd((ownerId, provider), _ => new Queue<DateTimeOffset>());
-        lock (queue)
-        {
-            queue.Enqueue(time.GetUtcNow());
-            Trim(queue);
-        }
-    }
-
-    /// <summary>True when the user reconnected at least <see cref="OAuth2CaptureOptions.ReauthLoopThreshold"/> times within the window and needs to again.</summary>
-    public bool IsLooping(string ownerId, string provider)
-    {
-        if (!reconnects.TryGetValue((ownerId, provider), out var queue))
+        ArgumentNullException.ThrowIfNull(row);
+        var settings = options.CurrentValue;
+        var now = time.GetUtcNow();
+        var diedAt = row.Status == OAuthConnectionStatus.ReauthRequired ? row.LastErrorAt ?? now : now;
+        if (diedAt - row.AuthorizedAt > DiedWithin || now - row.AuthorizedAt > settings.ReauthLoopWindow)
         {
             return false;
         }
 
-        lock (queue)
+        var deaths = cache.GetOrCreate(("OAuth2Capture.ReauthLoop", row.Id), entry =>
         {
-            Trim(queue);
-            return queue.Count >= options.CurrentValue.ReauthLoopThreshold;
-        }
-    }
-
-    public void Reset(string ownerId, string provider) => reconnects.TryRemove((ownerId, provider), out _);
-
-    private void Trim(Queue<DateTimeOffset> queue)
-    {
-        var oldest = time.GetUtcNow() - options.CurrentValue.ReauthLoopWindow;
-        while (queue.Count > 0 && queue.Peek() < oldest)
+            entry.SlidingExpiration = settings.ReauthLoopWindow;
+            entry.Size = 1;
+            return new List<DateTimeOffset>();
+        })!;
+        lock (deaths)
         {
-            queue.Dequeue();
+            deaths.RemoveAll(authorizedAt => now - authorizedAt > settings.ReauthLoopWindow);
+            if (!deaths.Contains(row.AuthorizedAt))
+            {
+                deaths.Add(row.AuthorizedAt);
+            }
+
+            return deaths.Count >= settings.ReauthLoopThreshold;
         }
     }
 }

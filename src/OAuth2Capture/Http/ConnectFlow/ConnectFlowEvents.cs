@@ -20,7 +20,6 @@ internal sealed partial class ConnectFlowEvents(
     IOwnerIdResolver ownerResolver,
     ProviderProfileReader profileReader,
     ConnectionWriter writer,
-    ReauthLoopGuard loopGuard,
     IOptionsMonitor<OAuth2CaptureOptions> options,
     TimeProvider time,
     ILogger<ConnectFlowEvents> logger) : OAuthEvents
@@ -89,11 +88,6 @@ internal sealed partial class ConnectFlowEvents(
             Item(items, ConnectFlowItems.Reconnected) == "1",
             LocalUrl.OrDefault(Item(items, ConnectFlowItems.ReturnUrl), fallback),
             Item(items, ConnectFlowItems.PendingAction));
-        if (captured.Reconnected)
-        {
-            loopGuard.RecordReconnect(owner, provider.Name);
-        }
-
         await ResolveAppEvents(context.HttpContext).ConnectionCaptured(captured).ConfigureAwait(false);
         FlashMessage.Set(context.HttpContext, captured.Message);
         context.Response.Redirect(LocalUrl.OrDefault(captured.ReturnUrl, fallback));

@@ -39,8 +39,8 @@ internal static class ConnectEndpoint
         }
 
         var current = options.CurrentValue;
-        if (loopGuard.IsLooping(owner, configured.Name)
-            && await store.FindLatestAsync(owner, configured.Name, context.RequestAborted).ConfigureAwait(false) is { Status: OAuthConnectionStatus.ReauthRequired })
+        if (await store.FindLatestAsync(owner, configured.Name, context.RequestAborted).ConfigureAwait(false) is { Status: OAuthConnectionStatus.ReauthRequired } dead
+            && loopGuard.RecordDeath(dead))
         {
             return Errors.ReauthLoop(configured, current);
         }

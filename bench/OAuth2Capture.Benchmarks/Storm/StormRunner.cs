@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using OAuth2Capture.Benchmarks.Infrastructure;
+using OAuth2Capture.DevProvider;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Benchmarks.Storm;
+
+/// <summary>
+/// Scenario 3, the refresh storm: starts a DevProvider (rotation on, reuse of a redeemed refresh token refused at once)
+/// and an app host in-process on 127.0.0.1, connects users, expires their access tokens and releases N concurrent callers
+/// at once, first through the library (single flight), then through <see cref="NaiveRefresher"/>. Wall times are
+/// compared with a single refresh measured in the same run, because this machine is shared and noisy.
+/// </summary>
+internal sealed class StormRunner(StormSettings settings, TextWriter output)
+{
+    public const string LibraryName = "OAuth2Capture (single flight)";
+    public const string NaiveName = "naive (no single flight)";
+
+    public async Task<StormReport> RunAsync(CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(settings.Timeout);
+        var ct = bound.Token;
+
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: ct);
+        await using var app = await BenchApp.StartAsync(dev, ct);
+        using var naive = new NaiveRefresher(app);
+
+        // Warm-up (JIT, connection pools, the provider's first requests), not measured.
+        await app.ConnectAsync("warm-user", "warm", ct);
+        app.ExpireAccessTokens();
+        Require(await app.GetValidTokenAsync("warm-user", ct), "warm-up refresh");
+
+        // The valid path: store round trips of one call with a fresh token.
+        var commandsBefore = app.Commands.Count;
+        Require(await app.GetValidTokenAsync("warm-user", ct), "valid-path call");
+        var validPathCommands = app.Commands.Count - commandsBefore;
+
+        // One discarded burst grows the store's connection pool to N, as a busy app's would be, so that the first measured
+        // burst does not pay for opening connections.
+        _ = await ReleaseAsync("warm-user", LibraryCallAsync, ct);
+
+        await app.ConnectAsync("warm-naive", "warmnaive", ct);
+        app.ExpireAccessTokens();
+        _ = await naive.GetTokenAsync("warm-naive", ct);
+
+        var single = await MeasureSingleRefreshAsync(app, ct);
+        output.WriteLine($"single refresh (median of {settings.Singles}): {Ms(single)} ms");
+
+        var library = await StormAsync(app, "storm-user", "storm", LibraryName, single, LibraryCallAsync, ct);
+        var baseline = await StormAsync(app, "naive-user", "naive", NaiveName, single, naive.GetTokenAsync, ct);
+        return new StormReport(settings, validPathCommands, single, [library, baseline]);
+
+        async Task<NaiveOutcome> LibraryCallAsync(string owner, CancellationToken token)
+        {
+            var result = await app.GetValidTokenAsync(owner, token);
+            return new NaiveOutcome(result.Succeeded, false, false, result.Error ?? (result.Succeeded ? null : result.Status.ToString()), result.AccessToken);
+        }
+    }
+
+    private async Task<TimeSpan> MeasureSingleRefreshAsync(BenchApp app, CancellationToken ct)
+    {
+        await app.ConnectAsync("single-user", "single", ct);
+        var samples = new List<TimeSpan>();
+        for (var i = 0; i < settings.Singles; i++)
+        {
+            app.ExpireAccessTokens();
+            var started = Stopwatch.GetTimestamp();
+            var result = await app.GetValidTokenAsync("single-user", ct);
+            samples.Add(Stopwatch.GetElapsedTime(started));
+            if (result.Status != TokenStatus.Refreshed)
+            {
+                throw new InvalidOperationException($"A single refresh answered {result.Status} ({result.Error}).");
+            }
+        }
+
+        samples.Sort();
+        return samples[samples.Count / 2];
+    }
+
+    private async Task<StormResult> StormAsync(
+        BenchApp app, string owner, string devUser, string name, TimeSpan single,
+        Func<string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
+    {
+        await app.ConnectAsync(owner, devUser, ct);
+
+        // The floor: the same N callers on the same row while its token is still valid (no refresh at all). This also
+        // grows the store's connection pool, as a busy app's would be.
+        var (floorWall, floor) = await ReleaseAsync(owner, call, ct);
+        if (floor.Any(outcome => !outcome.Succeeded))
+        {
+            throw new InvalidOperationException($"{name}: callers failed on a valid token.");
+        }
+
+        app.ExpireAccessTokens();
+        var refreshesBefore = app.Dev.Stats.RefreshRequests;
+        var commandsBefore = app.Commands.Count;
+
+        var (wall, outcomes) = await ReleaseAsync(owner, call, ct);
+
+        var refreshCalls = app.Dev.Stats.RefreshRequests - refreshesBefore;
+        var commands = app.Commands.Count - commandsBefore;
+        var failures = outcomes.Where(outcome => !outcome.Succeeded).ToList();
+        var topError = failures.GroupBy(outcome => outcome.Error).OrderByDescending(group => group.Count()).FirstOrDefault()?.Key;
+        var distinct = outcomes.Where(outcome => outcome.Succeeded).Select(outcome => outcome.AccessToken).Distinct().Count();
+
+        // Can the stored connection still be refreshed afterwards (by the library)? With rotation on and reuse detection,
+        // a provider may revoke the whole token family when a redeemed refresh token comes back.
+        app.ExpireAccessTokens();
+        var next = await app.GetValidTokenAsync(owner, ct);
+
+        var result = new StormResult(name, settings.Callers, refreshCalls, failures.Count, topError, distinct, wall, single, floorWall, commands, next.Succeeded);
+        output.WriteLine(
+            $"{name}: {result.Callers} callers, {result.RefreshCalls} token-endpoint refresh calls, {result.Failures} failed" +
+            $"{(topError is null ? string.Empty : $" (mostly {topError})")}, {distinct} distinct token(s), wall {Ms(wall)} ms = {result.Ratio:0.00}x a single refresh" +
+            $" (the same callers on a valid token: {Ms(floorWall)} ms, so the expiry added {result.OverFloor:0.00}x a single refresh)," +
+            $" {commands} store commands, connection {(next.Succeeded ? "still refreshable" : $"dead afterwards ({next.Status}, {next.Error})")}");
+        return result;
+    }
+
+    /// <summary>Parks N callers behind one gate, opens it and waits for every answer.</summary>
+    private async Task<(TimeSpan Wall, NaiveOutcome[] Outcomes)> ReleaseAsync(
+        string owner, Func<string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callers = new Task<NaiveOutcome>[settings.Callers];
+        for (var i = 0; i < callers.Length; i++)
+        {
+            callers[i] = CallAfterAsync(gate.Task, owner, call, ct);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(callers);
+        return (Stopwatch.GetElapsedTime(started), outcomes);
+    }
+
+    private static async Task<NaiveOutcome> CallAfterAsync(
+        Task gate, string owner, Func<string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
+    {
+        await gate;
+        try
+        {
+            return await call(owner, ct);
+        }
+        catch (Exception exception)
+        {
+            return new NaiveOutcome(false, false, false, exception.GetType().Name, null);
+        }
+    }
+
+    private static void Require(TokenResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"The {what} answered {result.Status} ({result.Error}).");
+        }
+    }
+
+    internal static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The results of one storm run, printable as the Markdown table of <c>docs/performance.md</c>.</summary>
+internal sealed record StormReport(StormSettings Settings, long ValidPathStoreCommands, TimeSpan SingleRefresh, IReadOnlyList<StormResult> Results)
+{
+    public StormResult Library => Results[0];
+
+    public StormResult Naive => Results[1];
+
+    public string ToMarkdown()
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| implementation | callers | token-endpoint refresh calls | failed callers | distinct tokens | wall (ms) | single refresh (ms) | wall / single | same callers, valid token (ms) | (wall - valid) / single | store commands | connection afterwards |");
+        table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var r in Results)
+        {
+            var failures = r.Failures == 0 ? "0" : $"{r.Failures} ({r.TopError})";
+            table.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Implementation} | {r.Callers} | {r.RefreshCalls} | {failures} | {r.DistinctTokens} | {StormRunner.Ms(r.Wall)} | {StormRunner.Ms(r.SingleRefresh)} | {r.Ratio:0.00}x | {StormRunner.Ms(r.ValidFloor)} | {r.OverFloor:0.00}x | {r.StoreCommands} | {(r.SurvivesNextRefresh ? "refreshable" : "dead (re-auth)")} |");
+        }
+
+        return table.ToString();
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Http;
+
+/// <summary>
+/// The default <see cref="IOAuthStatusFeature"/>: reads the store once, on first use, and derives each provider's state
+/// from the rows without calling any provider.
+/// </summary>
+internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : IOAuthStatusFeature
+{
+    private readonly Lock gate = new();
+    private Task<IReadOnlyList<OAuthProviderStatus>>? loading;
+
+    public string OwnerId { get; } = ownerId;
+
+    public string? ReauthMessage { get; set; }
+
+    public ValueTask<IReadOnlyList<OAuthProviderStatus>> GetProvidersAsync(CancellationToken cancellationToken = default)
+    {
+        Task<IReadOnlyList<OAuthProviderStatus>> task;
+        lock (gate)
+        {
+            task = loading ??= LoadAsync(context.RequestAborted);
+        }
+
+        return task.IsCompletedSuccessfully ? new(task.Result) : new(task.WaitAsync(cancellationToken));
+    }
+
+    public async ValueTask<OAuthProviderStatus?> GetProviderAsync(string provider, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        var all = await GetProvidersAsync(cancellationToken).ConfigureAwait(false);
+        return all.FirstOrDefault(status => string.Equals(status.Provider, provider, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Gets the installed feature, or installs one for a signed-in user (the filter uses this without the middleware).</summary>
+    public static OAuthStatusFeature? GetOrCreate(HttpContext context, string? ownerId)
+    {
+        if (context.Features.Get<IOAuthStatusFeature>() is OAuthStatusFeature existing)
+        {
+            return existing;
+        }
+
+        if (ownerId is null || context.Features.Get<IOAuthStatusFeature>() is not null)
+        {
+            return null;
+        }
+
+        var created = new OAuthStatusFeature(context, ownerId);
+        context.Features.Set<IOAuthStatusFeature>(created);
+        return created;
+    }
+
+    private async Task<IReadOnlyList<OAuthProviderStatus>> LoadAsync(CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var catalog = services.GetRequiredService<IOAuthProviderCatalog>();
+        var store = services.GetRequiredService<ITokenStore>();
+        var mapper = services.GetRequiredService<TokenFailureErrorMapper>();
+        var options = services.GetRequiredService<IOptionsMonitor<OAuth2CaptureOptions>>().CurrentValue;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        var rows = await store.ListByOwnerAsync(OwnerId, cancellationToken).ConfigureAwait(false);
+        var latest = rows
+            .GroupBy(row => row.Provider, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(group => group.Key, group => group.MaxBy(row => row.UpdatedAt)!, StringComparer.OrdinalIgnoreCase);
+        var returnUrl = context.GetCurrentLocalUrl();
+
+        return catalog.All
+            .OrderBy(provider => provider.Name, StringComparer.Ordinal)
+            .Select(provider => Describe(provider, latest.GetValueOrDefault(provider.Name), now, options.ExpiringSoonWindow, mapper, returnUrl))
+            .ToList();
+    }
+
+    private OAuthProviderStatus Describe(OAuthProvider provider, OAuthToken? row, DateTimeOffset now, TimeSpan window, TokenFailureErrorMapper mapper, string returnUrl)
+    {
+        var reconnectUrl = context.GetConnectUrl(provider.Name, returnUrl);
+        if (row is null)
+        {
+            return new OAuthProviderStatus
+            {
+                Provider = provider.Name,
+                DisplayName = provider.DisplayName,
+                State = OAuthConnectionState.NotConnected,
+                ReconnectUrl = reconnectUrl,
+            };
+        }
+
+        var strategy = provider.Descriptor.RefreshStrategy;
+        var renewable = strategy.CanRefresh && (row.EncryptedRefreshToken is not null || !strategy.RequiresRefreshToken);
+        var reason = row.Status == OAuthConnectionStatus.ReauthRequired ? (row.ReauthReason == ReauthReason.None ? ReauthReason.ProviderRejected : row.ReauthReason)
+            : renewable && row.RefreshTokenExpiresAt is { } refreshEnd && refreshEnd <= now ? ReauthReason.RefreshTokenExpired
+            : !renewable && row.AccessTokenExpiresAt is { } accessEnd && accessEnd <= now ? ReauthReason.NoRefreshToken
+            : ReauthReason.None;
+        var horizon = now + window;
+        var expiresSoon = reason == ReauthReason.None
+            && ((renewable && row.RefreshTokenExpiresAt < horizon) || (!renewable && row.AccessTokenExpiresAt < horizon));
+
+        return new OAuthProviderStatus
+        {
+            Provider = provider.Name,
+            DisplayName = provider.DisplayName,
+            State = reason == ReauthReason.None ? OAuthConnectionState.Active : OAuthConnectionState.ReauthRequired,
+            Reason = reason,
+            ConnectionId = row.Id,
+            AccountName = row.DisplayName,
+            AccessTokenExpiresAt = row.AccessTokenExpiresAt,
+            RefreshTokenExpiresAt = row.RefreshTokenExpiresAt,
+            ExpiresSoon = expiresSoon,
+            ReconnectUrl = reconnectUrl,
+            Message = reason == ReauthReason.None ? null : mapper.GetMessage(context, provider.Name, TokenStatus.ReauthRequired, reason),
+        };
+    }
+}

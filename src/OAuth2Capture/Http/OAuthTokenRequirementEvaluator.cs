@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Reauth;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Http;
+
+/// <summary>
+/// The one implementation behind <c>[RequireOAuthToken]</c> (MVC and Razor Pages) and <c>.RequireOAuthToken()</c>
+/// (minimal APIs): gets the signed-in user's token, checks the scopes the endpoint needs, and either puts the token on
+/// <see cref="IOAuthTokenFeature"/> or answers the request itself.
+/// </summary>
+/// <remarks>
+/// Answers: an anonymous user gets the app's own authentication challenge; a browser whose connection the user can fix
+/// (not connected, re-auth required) is redirected to the connect URL (or the requirement's <c>RedirectTo</c>) with the
+/// message in TempData; everything else gets <see cref="OAuth2CaptureErrorWriter"/>'s problem details or page as mapped
+/// by <see cref="TokenFailureErrorMapper"/>.
+/// </remarks>
+internal sealed class OAuthTokenRequirementEvaluator(
+    ITokenValidityService tokens,
+    IOwnerIdResolver owners,
+    IOAuthProviderCatalog catalog,
+    ITokenStore store,
+    TokenFailureErrorMapper mapper,
+    ReauthLoopGuard loopGuard)
+{
+    /// <summary>Evaluates the requirement for the current request.</summary>
+    /// <returns><see langword="true"/> when the endpoint may run; <see langword="false"/> when the response was written (or a challenge issued).</returns>
+    public async Task<bool> EvaluateAsync(HttpContext context, OAuthTokenRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requirement);
+        var ownerId = owners.GetOwnerId(context.User);
+        if (ownerId is null)
+        {
+            // Not ours to handle: the app's authentication decides how to sign the user in (login redirect or 401).
+            await context.ChallengeAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        var cancellationToken = context.RequestAborted;
+        var result = await tokens.GetValidTokenAsync(ownerId, requirement.Provider, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            result = CheckScopes(result, requirement.Scopes);
+        }
+
+        if (result.Succeeded)
+        {
+            if (context.Features.Get<IOAuthTokenFeature>() is not OAuthTokenFeature feature)
+            {
+                feature = new OAuthTokenFeature();
+                context.Features.Set<IOAuthTokenFeature>(feature);
+            }
+
+            feature.Set(result);
+            return true;
+        }
+
+        if (result.Status == TokenStatus.ReauthRequired && result.ConnectionId is { } connectionId
+            && await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false) is { } row
+            && loopGuard.RecordDeath(row))
+        {
+            result = TokenResult.ReauthRequired(result.Provider, connectionId, ReauthReason.ReauthLoopDetected, result.Error, result.ErrorDescription);
+        }
+
+        await RespondAsync(context, requirement, result, ownerId).ConfigureAwait(false);
+        return false;
+    }
+
+    private TokenResult CheckScopes(TokenResult result, IReadOnlyList<string> required)
+    {
+        if (required.Count == 0 || !catalog.TryGet(result.Provider, out var provider))
+        {
+            return result;
+        }
+
+        // RFC 6749 §5.1: a token answer without "scope" means the scopes requested, i.e. the configured ones.
+        // GitHub separates granted scopes with commas.
+        IEnumerable<string> granted = result.Scope?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) ?? provider.Scopes;
+        var missing = required.Except(granted, StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return result;
+        }
+
+        var neverRequested = missing.Except(provider.Scopes, StringComparer.Ordinal).ToList();
+        if (neverRequested.Count > 0)
+        {
+            // Reconnecting asks for the configured scopes only, so it could never fix this: it is the app's configuration.
+            return TokenResult.ConfigurationError(provider.Name, result.ConnectionId, "insufficient_scope",
+                $"An endpoint needs the scope(s) {string.Join(' ', neverRequested)}, which OAuth2Capture:Providers:{provider.Name}:Scopes does not request.");
+        }
+
+        return TokenResult.ReauthRequired(provider.Name, result.ConnectionId!.Value, ReauthReason.InsufficientScope, "insufficient_scope",
+            $"The stored {provider.Name} grant lacks the scope(s) {string.Join(' ', missing)}.");
+    }
+
+    private async Task RespondAsync(HttpContext context, OAuthTokenRequirement requirement, TokenResult result, string ownerId)
+    {
+        var error = mapper.Map(context, result);
+        var userCanFix = TokenFailureErrorMapper.UserCanFix(result);
+        if (userCanFix && OAuthStatusFeature.GetOrCreate(context, ownerId) is { } status)
+        {
+            status.ReauthMessage = error.Detail;
+        }
+
+        if (userCanFix && OAuth2CaptureErrorWriter.WantsHtml(context.Request))
+        {
+            KeepMessage(context, error.Detail, result.Provider);
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Redirect(RedirectTarget(context, requirement.RedirectTo) ?? error.ReauthUrl!);
+            return;
+        }
+
+        await OAuth2CaptureErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+    }
+
+    private static string? RedirectTarget(HttpContext context, string? redirectTo)
+        => redirectTo is not null && redirectTo.StartsWith("~/", StringComparison.Ordinal)
+            ? context.Request.PathBase + redirectTo[1..]
+            : redirectTo;
+
+    /// <summary>Leaves the message for the next page in TempData, when the app registered MVC or Razor Pages.</summary>
+    private static void KeepMessage(HttpContext context, string message, string provider)
+    {
+        if (context.RequestServices.GetService<ITempDataDictionaryFactory>() is not { } factory)
+        {
+            return;
+        }
+
+        var tempData = factory.GetTempData(context);
+        tempData[OAuth2CaptureDefaults.TempDataMessageKey] = message;
+        tempData[OAuth2CaptureDefaults.TempDataProviderKey] = provider;
+        tempData.Save();
+    }
+}
