@@ -58,7 +58,7 @@ internal sealed class ExamplesAppHarness : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(Configuration(provider, databasePath));
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddControllersWithViews(); // TempData, for the one-time messages
+        builder.Services.AddControllersWithViews().AddApplicationPart(typeof(IssuesController).Assembly); // TempData; the example controller
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options => options.LoginPath = "/login");
         builder.Services.AddSingleton<ScheduledPosts>();
         builder.Services.AddProviderApiClient(provider.BaseUri);
@@ -73,6 +73,9 @@ internal sealed class ExamplesAppHarness : IAsyncDisposable
         app.MapScheduledPosts(Dev);
         app.MapConnectionWarnings();
         app.MapCrossPost(Dev, DevTwo, "github");
+        app.MapIssuesApi();
+        app.MapBannerApi();
+        app.MapControllers();
         app.MapProfileApi(Dev, provider.UserInfoEndpoint.AbsolutePath);
         app.MapGet("/login", async (HttpContext context, string user, string? returnUrl) =>
         {

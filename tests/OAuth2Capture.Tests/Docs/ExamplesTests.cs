@@ -212,4 +212,58 @@ public sealed class ExamplesTests : IAsyncLifetime
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("not_connected", problem.RootElement.GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task RequireOAuthToken_attribute_runs_the_action_with_the_token_and_sends_a_dead_connection_to_reauth()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+
+        var ok = await browser.GetAsync(app.Url("/issues"), Ct);
+        Assert.Equal("Issues, read with a Bearer token (Valid).", await ok.Content.ReadAsStringAsync(Ct));
+
+        await app.KillGrantAsync("alice", Ct);
+        var dead = await browser.GetOnceAsync(app.Url("/issues"), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, dead.StatusCode);
+        Assert.StartsWith("/oauth2/dev/connect?returnUrl=%2Fissues", dead.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequireOAuthToken_endpoint_filter_answers_api_callers_403_problem_with_reauthUrl()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+        browser.Accept = "application/json";
+
+        var ok = await browser.GetAsync(app.Url("/api/issues"), Ct);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+
+        await app.KillGrantAsync("alice", Ct);
+        var dead = await browser.GetAsync(app.Url("/api/issues"), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, dead.StatusCode);
+        using var problem = JsonDocument.Parse(await dead.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("reauth_required", problem.RootElement.GetProperty("code").GetString());
+        Assert.StartsWith("/oauth2/dev/connect?returnUrl=", problem.RootElement.GetProperty("reauthUrl").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatusBanner_lists_the_connection_that_needs_reauth_with_message_and_reconnect_url()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+        browser.Accept = "application/json";
+        using (var before = JsonDocument.Parse(await (await browser.GetAsync(app.Url("/api/banner"), Ct)).Content.ReadAsStringAsync(Ct)))
+        {
+            Assert.Empty(before.RootElement.EnumerateArray());
+        }
+
+        await app.KillGrantAsync("alice", Ct);
+        Assert.Equal(TokenStatus.ReauthRequired, (await app.GetTokenAsync("user-1", ExamplesAppHarness.Dev)).Status);
+        using var after = JsonDocument.Parse(await (await browser.GetAsync(app.Url("/api/banner"), Ct)).Content.ReadAsStringAsync(Ct));
+
+        var banner = Assert.Single(after.RootElement.EnumerateArray());
+        Assert.Equal("dev", banner.GetProperty("provider").GetString());
+        Assert.False(string.IsNullOrEmpty(banner.GetProperty("message").GetString()));
+        Assert.StartsWith("/oauth2/dev/connect?returnUrl=%2Fapi%2Fbanner", banner.GetProperty("reconnectUrl").GetString(), StringComparison.Ordinal);
+    }
 }
