@@ -8,7 +8,8 @@ namespace OAuth2Capture.Benchmarks.Storm;
 /// </summary>
 /// <remarks>
 /// Counts (token-endpoint calls, failures, store round trips) must hold on every attempt. Timings on a shared machine
-/// are noisy, so the storm is run up to <see cref="TimingAttempts"/> times and the timing targets must hold on one.
+/// are noisy, so the storm is run up to <see cref="TimingAttempts"/> times and a timing target missed on all of them is
+/// printed as a note, not a failure.
 /// </remarks>
 internal static class SmokeCommand
 {
@@ -64,8 +65,14 @@ internal static class SmokeCommand
             }
         }
 
-        failures.AddRange(timing);
+        // Timing on a shared 2-core machine is reported, never a CI failure: speed targets live in the benchmark
+        // runs of docs/performance.md, counts (calls, failures, round trips) are what CI guards.
         output.WriteLine();
+        foreach (var miss in timing)
+        {
+            output.WriteLine($"smoke note (timing, not a failure): {miss}");
+        }
+
         output.Write(report!.ToMarkdown());
         foreach (var failure in failures)
         {

@@ -48,23 +48,7 @@ internal sealed class CaptureHarness : IAsyncDisposable
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.ConnectionString = $"Data Source={databasePath};Pooling=False";
-            options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(20);
-            options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
-            options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
-            options.Resilience.CircuitBreakerMinimumThroughput = 1000;
-            options.Providers[Provider] = new OAuthProviderOptions
-            {
-                ClientId = dev.Options.ClientId,
-                ClientSecret = dev.Options.ClientSecret,
-                DisplayName = "DevProvider",
-                AuthorizationEndpoint = dev.AuthorizationEndpoint.ToString(),
-                TokenEndpoint = dev.TokenEndpoint.ToString(),
-                UserInformationEndpoint = dev.UserInfoEndpoint.ToString(),
-                RevocationEndpoint = dev.RevocationEndpoint.ToString(),
-                IntrospectionEndpoint = dev.IntrospectionEndpoint.ToString(),
-                Scopes = ["openid", "profile", "offline_access", "read"],
-            };
+            DevProviderTestSettings.Apply(options, dev, databasePath);
             configure?.Invoke(options);
         });
         services?.Invoke(builder.Services);

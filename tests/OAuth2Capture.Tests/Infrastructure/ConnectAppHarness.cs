@@ -64,23 +64,7 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
             .AddCookie(options => options.LoginPath = "/login");
         builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.ConnectionString = $"Data Source={databasePath};Pooling=False";
-            options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(20);
-            options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
-            options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
-            options.Resilience.CircuitBreakerMinimumThroughput = 1000;
-            options.Providers[CaptureHarness.Provider] = new OAuthProviderOptions
-            {
-                ClientId = dev.Options.ClientId,
-                ClientSecret = dev.Options.ClientSecret,
-                DisplayName = "DevProvider",
-                AuthorizationEndpoint = dev.AuthorizationEndpoint.ToString(),
-                TokenEndpoint = dev.TokenEndpoint.ToString(),
-                UserInformationEndpoint = dev.UserInfoEndpoint.ToString(),
-                RevocationEndpoint = dev.RevocationEndpoint.ToString(),
-                IntrospectionEndpoint = dev.IntrospectionEndpoint.ToString(),
-                Scopes = ["openid", "profile", "offline_access", "read"],
-            };
+            DevProviderTestSettings.Apply(options, dev, databasePath);
             options.Events.OnConnectionCaptured = context =>
             {
                 if (context.PendingAction is { } action && action.StartsWith("post:", StringComparison.Ordinal)

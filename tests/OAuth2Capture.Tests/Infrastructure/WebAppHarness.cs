@@ -84,13 +84,9 @@ internal sealed class WebAppHarness : IAsyncDisposable
         builder.Services.AddControllersWithViews().AddApplicationPart(typeof(WebAppHarness).Assembly);
         builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.ConnectionString = $"Data Source={databasePath};Pooling=False";
-            options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(20);
-            options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
-            options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
-            options.Resilience.CircuitBreakerMinimumThroughput = 1000;
-            options.Providers[Provider] = DevOptions(dev, "DevProvider", ["openid", "profile", "offline_access", "read", "write"]);
-            options.Providers[SecondProvider] = DevOptions(dev, SecondDisplayName, ["openid", "offline_access", "read"]);
+            DevProviderTestSettings.Apply(options, dev, databasePath);
+            options.Providers[Provider] = DevProviderTestSettings.Provider(dev, "DevProvider", ["openid", "profile", "offline_access", "read", "write"]);
+            options.Providers[SecondProvider] = DevProviderTestSettings.Provider(dev, SecondDisplayName, ["openid", "offline_access", "read"]);
             options.Providers["github"] = new OAuthProviderOptions { ClientId = "gh-client", ClientSecret = "gh-secret", Scopes = ["repo"] };
         });
         builder.Services.ConfigureDbContext<OAuth2CaptureDbContext>(options => options.AddInterceptors(commands));
@@ -219,18 +215,6 @@ internal sealed class WebAppHarness : IAsyncDisposable
         return client;
     }
 
-    private static OAuthProviderOptions DevOptions(DevProviderServer dev, string displayName, string[] scopes) => new()
-    {
-        ClientId = dev.Options.ClientId,
-        ClientSecret = dev.Options.ClientSecret,
-        DisplayName = displayName,
-        AuthorizationEndpoint = dev.AuthorizationEndpoint.ToString(),
-        TokenEndpoint = dev.TokenEndpoint.ToString(),
-        UserInformationEndpoint = dev.UserInfoEndpoint.ToString(),
-        RevocationEndpoint = dev.RevocationEndpoint.ToString(),
-        IntrospectionEndpoint = dev.IntrospectionEndpoint.ToString(),
-        Scopes = scopes,
-    };
 
     private static void MapMinimalEndpoints(WebApplication app)
     {

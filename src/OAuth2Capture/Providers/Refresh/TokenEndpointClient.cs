@@ -106,7 +106,7 @@ public static class TokenEndpointClient
                         $"{provider.DisplayName} answered HTTP {(int)response.StatusCode} but the body could not be read ({ex.HttpRequestError}).");
                 }
 
-                return Read(provider.DisplayName, response.StatusCode, response.Content.Headers.ContentType?.MediaType, RetryAfter(response), body);
+                return Read(provider.DisplayName, response.StatusCode, response.Content.Headers.ContentType?.MediaType, Resilience.RetryAfterHeader.Read(response), body);
             }
         }
     }
@@ -216,22 +216,6 @@ public static class TokenEndpointClient
             fields.GetString("scope"));
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date && response.Headers.Date is { } now)
-        {
-            var wait = date - now;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
 
     private static string? Truncate(string? value)
         => value is null || value.Length <= MaxDescriptionLength ? value : value[..MaxDescriptionLength] + "…";

@@ -37,7 +37,7 @@ internal sealed class ProviderResiliencePipelines(TimeProvider time, IOptionsMon
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(settings.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome, args.Context, settings.MaxRetryAfter)),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(response) : null),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfterHeader.Read(response) : null),
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -76,25 +76,10 @@ internal sealed class ProviderResiliencePipelines(TimeProvider time, IOptionsMon
             return false;
         }
 
-        return RetryAfter(response) is not { } wait || wait <= maxRetryAfter;
+        return RetryAfterHeader.Read(response) is not { } wait || wait <= maxRetryAfter;
     }
 
     private static bool IsTransientStatus(HttpStatusCode status)
         => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date && response.Headers.Date is { } now)
-        {
-            return date > now ? date - now : TimeSpan.Zero;
-        }
-
-        return null;
-    }
 }
