@@ -49,6 +49,16 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
             builder.AddError($"{Section}:ValidationCacheDuration must not be negative (found {Format(options.ValidationCacheDuration)}).");
         }
 
+        if (options.ReauthLoopThreshold < 1)
+        {
+            builder.AddError($"{Section}:ReauthLoopThreshold must be at least 1 (found {options.ReauthLoopThreshold}).");
+        }
+
+        if (options.ReauthLoopWindow <= TimeSpan.Zero)
+        {
+            builder.AddError($"{Section}:ReauthLoopWindow must be positive (found {Format(options.ReauthLoopWindow)}).");
+        }
+
         ValidateResilience(options.Resilience, builder);
 
         foreach (var (providerName, providerOptions) in options.Providers)
@@ -59,6 +69,8 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         return builder.Build();
     }
 
+    private static readonly TimeSpan MinimumBreakerDuration = TimeSpan.FromMilliseconds(500);
+
     private static void ValidateResilience(OAuth2CaptureResilienceOptions? resilience, ValidateOptionsResultBuilder builder)
     {
         const string Key = $"{Section}:Resilience";
@@ -66,6 +78,14 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         {
             builder.AddError($"{Key} must not be null.");
             return;
+        }
+
+        // The [Range] attributes on the options (retry attempts, breaker throughput and ratio).
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(resilience, new System.ComponentModel.DataAnnotations.ValidationContext(resilience), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            builder.AddError($"{Key}:{string.Join(",", result.MemberNames)}: {result.ErrorMessage}");
         }
 
         if (resilience.TotalTimeout <= TimeSpan.Zero)
@@ -92,14 +112,15 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
             builder.AddError($"{Key}:MaxRetryAfter must not be negative (found {Format(resilience.MaxRetryAfter)}).");
         }
 
-        if (resilience.CircuitBreakerSamplingDuration <= TimeSpan.Zero)
+        // Polly refuses breaker durations under half a second when the pipeline is built (on the first provider call).
+        if (resilience.CircuitBreakerSamplingDuration < MinimumBreakerDuration)
         {
-            builder.AddError($"{Key}:CircuitBreakerSamplingDuration must be positive (found {Format(resilience.CircuitBreakerSamplingDuration)}).");
+            builder.AddError($"{Key}:CircuitBreakerSamplingDuration must be at least 00:00:00.5 (found {Format(resilience.CircuitBreakerSamplingDuration)}).");
         }
 
-        if (resilience.CircuitBreakerBreakDuration <= TimeSpan.Zero)
+        if (resilience.CircuitBreakerBreakDuration < MinimumBreakerDuration)
         {
-            builder.AddError($"{Key}:CircuitBreakerBreakDuration must be positive (found {Format(resilience.CircuitBreakerBreakDuration)}).");
+            builder.AddError($"{Key}:CircuitBreakerBreakDuration must be at least 00:00:00.5 (found {Format(resilience.CircuitBreakerBreakDuration)}).");
         }
     }
 

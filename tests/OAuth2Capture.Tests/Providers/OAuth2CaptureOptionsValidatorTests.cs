@@ -30,6 +30,10 @@ public sealed class OAuth2CaptureOptionsValidatorTests
     [InlineData("Resilience:AttemptTimeout=00:00:30", "OAuth2Capture:Resilience:AttemptTimeout (00:00:30) must not exceed OAuth2Capture:Resilience:TotalTimeout (00:00:20).")]
     [InlineData("Resilience:TotalTimeout=00:00:00", "OAuth2Capture:Resilience:TotalTimeout must be positive")]
     [InlineData("Resilience:AttemptTimeout=-00:00:01", "OAuth2Capture:Resilience:AttemptTimeout must be positive")]
+    [InlineData("Resilience:MaxRetryAttempts=50", "OAuth2Capture:Resilience:MaxRetryAttempts: ")]
+    [InlineData("Resilience:CircuitBreakerFailureRatio=2", "OAuth2Capture:Resilience:CircuitBreakerFailureRatio: ")]
+    [InlineData("ReauthLoopThreshold=0", "OAuth2Capture:ReauthLoopThreshold must be at least 1 (found 0).")]
+    [InlineData("ReauthLoopWindow=00:00:00", "OAuth2Capture:ReauthLoopWindow must be positive")]
     public void Validate_with_invalid_setting_fails_naming_the_key(string settings, string expected)
     {
         var result = Validate(settings);
