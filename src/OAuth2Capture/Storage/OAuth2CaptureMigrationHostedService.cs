@@ -35,14 +35,16 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
             }
 
             var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
-            if (!context.Database.IsSqlite())
+            if (!context.Database.IsSqlite() && context is not OAuth2CapturePostgreSqlDbContext)
             {
-                // The shipped migrations are SQLite's; running them elsewhere would create a wrong schema.
+                // Migrations ship for SQLite (this type) and PostgreSQL (the derived type); running SQLite's on another
+                // engine would create a wrong schema.
                 Log.MigrationsNotShipped(logger, context.Database.ProviderName);
                 return;
             }
 
-            // Idempotent: applies only what the history table lacks, under EF Core's migration lock.
+            // Idempotent: applies only what the history table lacks, under EF Core's migration lock (so several instances
+            // starting together on one PostgreSQL database are safe).
             var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
             if (pending == 0)
             {
