@@ -284,6 +284,134 @@ public abstract class EfCoreTokenStoreTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task TryClaimRefreshAsync_on_a_free_row_takes_the_lease_and_renews_the_concurrency_token()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var read = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var readConcurrencyToken = read.ConcurrencyToken;
+
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(read, "instance-a", T0, T0.AddSeconds(30), Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-a", row.RefreshLeaseOwner);
+        Assert.Equal(T0.AddSeconds(30), row.RefreshLeaseExpiresAt);
+        Assert.NotEqual(readConcurrencyToken, row.ConcurrencyToken);
+        Assert.Equal(row.ConcurrencyToken, read.ConcurrencyToken);
+        Assert.Equal("instance-a", read.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_while_another_lease_is_live_fails_and_leaves_the_row_unchanged()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var holder = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(holder, "instance-a", T0, T0.AddSeconds(30), Ct));
+        var second = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        Assert.False(await Database.CreateStore().TryClaimRefreshAsync(second, "instance-b", T0.AddSeconds(29), T0.AddSeconds(59), Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-a", row.RefreshLeaseOwner);
+        Assert.Equal(holder.ConcurrencyToken, row.ConcurrencyToken);
+        Assert.Equal("instance-a", second.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_with_a_stale_read_fails_even_when_no_lease_is_held()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var stale = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var fresh = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        fresh.EncryptedAccessToken = "enc-refreshed-elsewhere";
+        Assert.True(await Database.CreateStore().TryUpdateAsync(fresh, Ct));
+
+        Assert.False(await Database.CreateStore().TryClaimRefreshAsync(stale, "instance-b", T0, T0.AddSeconds(30), Ct));
+        Assert.Null((await Database.CreateStore().FindByIdAsync(token.Id, Ct))!.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_after_the_lease_expired_takes_it_over()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var crashed = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(crashed, "crashed", T0, T0.AddSeconds(30), Ct));
+        var next = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(next, "instance-b", T0.AddSeconds(30), T0.AddSeconds(60), Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-b", row.RefreshLeaseOwner);
+        Assert.Equal(T0.AddSeconds(60), row.RefreshLeaseExpiresAt);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_by_twenty_concurrent_claimers_with_the_same_read_lets_exactly_one_win()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var reads = new List<OAuthToken>();
+        for (var i = 0; i < 20; i++)
+        {
+            reads.Add((await Database.CreateStore().FindByIdAsync(token.Id, Ct))!);
+        }
+
+        var claims = await Task.WhenAll(reads.Select((read, i) => Task.Run(async () =>
+            await Database.CreateStore().TryClaimRefreshAsync(read, $"instance-{i}", T0, T0.AddSeconds(30), Ct))));
+
+        Assert.Single(claims, won => won);
+        Assert.Equal($"instance-{Array.IndexOf(claims, true)}", (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_with_the_lease_cleared_stores_the_outcome_and_releases_the_lease_in_one_write()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var holder = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(holder, "instance-a", T0, T0.AddSeconds(30), Ct));
+
+        holder.EncryptedAccessToken = "enc-refreshed";
+        holder.RefreshLeaseOwner = null;
+        holder.RefreshLeaseExpiresAt = null;
+        var counter = new CommandCounter();
+        Assert.True(await Database.CreateStore(counter).TryUpdateAsync(holder, Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("enc-refreshed", row.EncryptedAccessToken);
+        Assert.Null(row.RefreshLeaseOwner);
+        Assert.Null(row.RefreshLeaseExpiresAt);
+        Assert.Equal(1, counter.Count);
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(row, "instance-b", T0.AddSeconds(1), T0.AddSeconds(31), Ct));
+    }
+
+    [Fact]
+    public async Task ReleaseRefreshAsync_ends_only_its_own_lease_and_abandoning_keeps_the_owner_with_an_ended_lease()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var holder = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(holder, "instance-a", T0, T0.AddSeconds(30), Ct));
+
+        Assert.False(await Database.CreateStore().ReleaseRefreshAsync(token.Id, "instance-b", null, Ct));
+        Assert.Equal("instance-a", (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!.RefreshLeaseOwner);
+
+        Assert.True(await Database.CreateStore().ReleaseRefreshAsync(token.Id, "instance-a", T0.AddSeconds(5), Ct));
+        var abandoned = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-a", abandoned.RefreshLeaseOwner);
+        Assert.Equal(T0.AddSeconds(5), abandoned.RefreshLeaseExpiresAt);
+        Assert.NotEqual(holder.ConcurrencyToken, abandoned.ConcurrencyToken);
+
+        Assert.True(await Database.CreateStore().ReleaseRefreshAsync(token.Id, "instance-a", null, Ct));
+        var released = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Null(released.RefreshLeaseOwner);
+        Assert.Null(released.RefreshLeaseExpiresAt);
+    }
+
     private sealed class InsertBeforeFirstInsert(ITestStoreDatabase database, OAuthToken competitor) : DbCommandInterceptor
     {
         private bool _done;
