@@ -45,5 +45,8 @@ internal sealed partial class TokenRefresher
 
         [LoggerMessage(EventId = 2013, EventName = "RefreshLeaseReleaseFailed", Level = LogLevel.Warning, Message = "Could not end the refresh lease of connection {ConnectionId}; it expires on its own.")]
         public static partial void LeaseReleaseFailed(ILogger logger, Guid connectionId, Exception exception);
+
+        [LoggerMessage(EventId = 2014, EventName = "StoreRefreshedRetry", Level = LogLevel.Warning, Message = "Storing the refreshed tokens of connection {ConnectionId} failed (attempt {Attempt}); trying again, since a rotated refresh token exists nowhere else.")]
+        public static partial void StoreRefreshedRetry(ILogger logger, Guid connectionId, int attempt, Exception exception);
     }
 }

@@ -25,6 +25,9 @@ internal sealed partial class TokenRefresher(
     /// <summary>How many times a refreshed result is merged onto a row that changed meanwhile before giving up.</summary>
     private const int MaxMergeAttempts = 3;
 
+    /// <summary>How many times a failing write of refreshed tokens is tried before they are given up as lost.</summary>
+    private const int MaxStoreAttempts = 4;
+
     public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken)
     {
         // Re-read: a caller that arrives with stale state must see what the previous flight stored, not refresh again.
@@ -168,7 +171,7 @@ internal sealed partial class TokenRefresher(
             for (var attempt = 1; ; attempt++)
             {
                 ApplyRefreshed(row, response, encryptedAccessToken, encryptedRefreshToken, now);
-                if (await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+                if (await TryStoreAsync(row, cancellationToken).ConfigureAwait(false))
                 {
                     Log.Refreshed(logger, provider.Name, row.Id, response.RefreshToken is not null);
                     return TokenResult.Refreshed(provider.Name, row.Id, accessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
@@ -207,6 +210,26 @@ internal sealed partial class TokenRefresher(
 
             return TokenResult.Refreshed(provider.Name, row.Id, accessToken, response.TokenType ?? row.TokenType,
                 response.ExpiresIn is { } expiresIn ? now + expiresIn : null, response.Scope ?? row.Scope);
+        }
+    }
+
+    /// <summary>
+    /// Writes the refreshed row, retrying a failing write a few times: after a rotation these tokens exist nowhere else,
+    /// and a busy database (SQLite shared by several processes, a PostgreSQL fail-over) often recovers within a second.
+    /// </summary>
+    private async Task<bool> TryStoreAsync(OAuthToken row, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && attempt < MaxStoreAttempts)
+            {
+                Log.StoreRefreshedRetry(logger, row.Id, attempt, exception);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

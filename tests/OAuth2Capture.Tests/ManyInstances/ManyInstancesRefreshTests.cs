@@ -31,6 +31,15 @@ public sealed class ManyInstancesRefreshTests
         var path = Path.Combine(Path.GetTempPath(), $"oauth2capture-instances-{Guid.NewGuid():N}.db");
         try
         {
+            // Several processes on one SQLite file: WAL lets readers run beside the one writer (docs/many-instances.md).
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+            {
+                await connection.OpenAsync(Ct);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=WAL";
+                await command.ExecuteNonQueryAsync(Ct);
+            }
+
             await StormAsync(OAuth2CaptureStoreProvider.Sqlite, $"Data Source={path}", instanceCount: 3);
         }
         finally
