@@ -33,6 +33,12 @@ public static class OAuth2CaptureDefaults
     /// <summary>How long a provider's verdict on a token is cached: 1 minute.</summary>
     public static readonly TimeSpan ValidationCacheDuration = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a refresh lease lasts when its holder never releases it (crashed or stopped): 30 seconds, longer than the
+    /// default bound on one provider call (20 seconds) so a live refresh never loses its lease.
+    /// </summary>
+    public static readonly TimeSpan RefreshLeaseDuration = TimeSpan.FromSeconds(30);
+
     /// <summary>The prefix of the named <see cref="System.Net.Http.HttpClient"/> of each provider: <c>OAuth2Capture.</c>.</summary>
     public const string HttpClientNamePrefix = "OAuth2Capture.";
 

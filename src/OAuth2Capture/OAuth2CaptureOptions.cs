@@ -17,6 +17,13 @@ public sealed class OAuth2CaptureOptions
     /// <value>Default: 5 minutes. Key: <c>OAuth2Capture:RefreshSkew</c>.</value></summary>
     public TimeSpan RefreshSkew { get; set; } = OAuth2CaptureDefaults.RefreshSkew;
 
+    /// <summary>Gets or sets how long an instance holds a connection's refresh lease: the database-level claim that makes one
+    /// refresh happen once across every instance sharing the store. Others wait for the holder's result up to this long; a
+    /// lease whose holder crashed or stopped expires after it, and another instance refreshes. Must exceed
+    /// <see cref="OAuth2CaptureResilienceOptions.TotalTimeout"/>, so a live refresh never outlives its lease.
+    /// <value>Default: 30 seconds. Key: <c>OAuth2Capture:RefreshLeaseDuration</c>.</value></summary>
+    public TimeSpan RefreshLeaseDuration { get; set; } = OAuth2CaptureDefaults.RefreshLeaseDuration;
+
     /// <summary>Gets or sets how far ahead <see cref="Tokens.ITokenValidityService.GetExpiringConnectionsAsync"/> looks.
     /// <value>Default: 7 days. Key: <c>OAuth2Capture:ExpiringSoonWindow</c>.</value></summary>
     public TimeSpan ExpiringSoonWindow { get; set; } = OAuth2CaptureDefaults.ExpiringSoonWindow;

@@ -59,6 +59,16 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
             builder.AddError($"{Section}:ReauthLoopWindow must be positive (found {Format(options.ReauthLoopWindow)}).");
         }
 
+        if (options.RefreshLeaseDuration <= TimeSpan.Zero)
+        {
+            builder.AddError($"{Section}:RefreshLeaseDuration must be positive (found {Format(options.RefreshLeaseDuration)}).");
+        }
+        else if (options.Resilience is { } resilience && options.RefreshLeaseDuration <= resilience.TotalTimeout)
+        {
+            builder.AddError($"{Section}:RefreshLeaseDuration ({Format(options.RefreshLeaseDuration)}) must exceed {Section}:Resilience:TotalTimeout ({Format(resilience.TotalTimeout)}): " +
+                "a lease that ends while its holder still waits for the provider lets a second instance refresh with the same refresh token.");
+        }
+
         ValidateResilience(options.Resilience, builder);
 
         foreach (var (providerName, providerOptions) in options.Providers)

@@ -153,6 +153,62 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
     }
 
     /// <inheritdoc/>
+    public async ValueTask<bool> TryClaimRefreshAsync(OAuthToken token, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
+
+        // One statement, atomic on every engine: UPDATE ... WHERE Id = @id AND ConcurrencyToken = @read
+        // AND (RefreshLeaseExpiresAt IS NULL OR RefreshLeaseExpiresAt <= @now). Of several instances racing with the same
+        // read, exactly one matches; the others see zero rows and re-read.
+        var id = token.Id;
+        var readConcurrencyToken = token.ConcurrencyToken;
+        var newConcurrencyToken = NewConcurrencyToken();
+        var claimed = await Tokens
+            .Where(row => row.Id == id
+                && row.ConcurrencyToken == readConcurrencyToken
+                && (row.RefreshLeaseExpiresAt == null || row.RefreshLeaseExpiresAt <= now))
+            .ExecuteUpdateAsync(
+                setters => setters
+                    .SetProperty(row => row.RefreshLeaseOwner, leaseOwner)
+                    .SetProperty(row => row.RefreshLeaseExpiresAt, leaseExpiresAt)
+                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
+                cancellationToken)
+            .ConfigureAwait(false) == 1;
+
+        if (claimed)
+        {
+            token.RefreshLeaseOwner = leaseOwner;
+            token.RefreshLeaseExpiresAt = leaseExpiresAt;
+            token.ConcurrencyToken = newConcurrencyToken;
+        }
+
+        return claimed;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> ReleaseRefreshAsync(Guid id, string leaseOwner, DateTimeOffset? abandonedAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
+
+        var newConcurrencyToken = NewConcurrencyToken();
+        var holder = Tokens.Where(row => row.Id == id && row.RefreshLeaseOwner == leaseOwner);
+        var released = abandonedAt is { } at
+            ? await holder.ExecuteUpdateAsync(
+                setters => setters
+                    .SetProperty(row => row.RefreshLeaseExpiresAt, at)
+                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
+                cancellationToken).ConfigureAwait(false)
+            : await holder.ExecuteUpdateAsync(
+                setters => setters
+                    .SetProperty(row => row.RefreshLeaseOwner, (string?)null)
+                    .SetProperty(row => row.RefreshLeaseExpiresAt, (DateTimeOffset?)null)
+                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
+                cancellationToken).ConfigureAwait(false);
+        return released == 1;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
         => await Tokens
             .Where(token => token.Id == id)

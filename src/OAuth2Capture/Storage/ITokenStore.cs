@@ -41,12 +41,48 @@ public interface ITokenStore
 
     /// <summary>
     /// Updates a connection if nobody changed it since it was read (its <see cref="OAuthToken.ConcurrencyToken"/> still matches),
-    /// then gives it a new concurrency token.
+    /// then gives it a new concurrency token. Every column is written as given, the refresh lease included: a refresher that
+    /// stores its outcome with <see cref="OAuthToken.RefreshLeaseOwner"/> and <see cref="OAuthToken.RefreshLeaseExpiresAt"/>
+    /// cleared releases its lease in the same write.
     /// </summary>
     /// <param name="token">The connection, as read and then modified.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns><see langword="true"/> when updated; <see langword="false"/> when another writer won (re-read and decide again).</returns>
     ValueTask<bool> TryUpdateAsync(OAuthToken token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the right to refresh a connection, across every app instance sharing the database, with one conditional update:
+    /// it succeeds only if the row still carries the <see cref="OAuthToken.ConcurrencyToken"/> of <paramref name="token"/>
+    /// (nobody changed it since it was read) and no lease is held (<see cref="OAuthToken.RefreshLeaseExpiresAt"/> is empty or
+    /// not later than <paramref name="now"/>). On success the row and <paramref name="token"/> carry the lease and a new
+    /// concurrency token; the holder ends the lease by storing its outcome through <see cref="TryUpdateAsync"/> with the lease
+    /// columns cleared, or through <see cref="ReleaseRefreshAsync"/>.
+    /// </summary>
+    /// <param name="token">The connection as read; updated in place when the claim succeeds.</param>
+    /// <param name="leaseOwner">Who claims: unique per claim, at most 100 characters.</param>
+    /// <param name="now">The claimer's current time, to tell an expired lease from a live one.</param>
+    /// <param name="leaseExpiresAt">When the lease ends if it is never released.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>
+    /// <see langword="true"/> when this caller holds the lease; <see langword="false"/> when another instance holds it or the
+    /// row changed (re-read: another instance may have refreshed it already).
+    /// </returns>
+    ValueTask<bool> TryClaimRefreshAsync(OAuthToken token, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends a refresh lease held by <paramref name="leaseOwner"/> without storing an outcome (the refresh failed before it had
+    /// one), and gives the row a new concurrency token. Does nothing when someone else holds the lease now.
+    /// </summary>
+    /// <param name="id">The connection id.</param>
+    /// <param name="leaseOwner">The owner given to <see cref="TryClaimRefreshAsync"/>.</param>
+    /// <param name="abandonedAt">
+    /// <see langword="null"/> to clear the lease: the provider was not called. Otherwise the refresh was interrupted after it
+    /// may have reached the provider: the lease ends at this time (others may claim at once) but the owner stays recorded, so
+    /// the next refresher knows a rotated refresh token may have been lost.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when the lease was ended.</returns>
+    ValueTask<bool> ReleaseRefreshAsync(Guid id, string leaseOwner, DateTimeOffset? abandonedAt, CancellationToken cancellationToken);
 
     /// <summary>Deletes a connection.</summary>
     /// <param name="id">The connection id.</param>

@@ -18,6 +18,9 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
     IOptions<OAuth2CaptureOptions> options,
     ILogger<OAuth2CaptureMigrationHostedService> logger) : IHostedService
 {
+    /// <summary>The PostgreSQL advisory lock key that serializes the library's migrations ("OA2CMIGR").</summary>
+    private const long PostgreSqlMigrationLockKey = 0x4F41_3243_4D49_4752;
+
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,22 +38,61 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
             }
 
             var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
-            if (!context.Database.IsSqlite())
+            if (!context.Database.IsSqlite() && context is not OAuth2CapturePostgreSqlDbContext)
             {
-                // The shipped migrations are SQLite's; running them elsewhere would create a wrong schema.
+                // Migrations ship for SQLite (this type) and PostgreSQL (the derived type); running SQLite's on another
+                // engine would create a wrong schema.
                 Log.MigrationsNotShipped(logger, context.Database.ProviderName);
                 return;
             }
 
-            // Idempotent: applies only what the history table lacks, under EF Core's migration lock.
-            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
-            if (pending == 0)
+            // Idempotent: applies only what the history table lacks.
+            if (context is OAuth2CapturePostgreSqlDbContext)
             {
-                return;
+                await MigrateUnderAdvisoryLockAsync(context, cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
-            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            Log.MigrationsApplied(logger, pending);
+    private async Task MigrateAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
+        if (pending == 0)
+        {
+            return;
+        }
+
+        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        Log.MigrationsApplied(logger, pending);
+    }
+
+    /// <summary>
+    /// Several instances starting together on one PostgreSQL database: EF Core's own lock there is per migration transaction,
+    /// so an instance that read the history before another applied two migrations re-applied the second one ("column already
+    /// exists"). A session-level advisory lock held across reading the history and migrating serializes instances.
+    /// </summary>
+    private async Task MigrateUnderAdvisoryLockAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", [PostgreSqlMigrationLockKey], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock({0})", [PostgreSqlMigrationLockKey], CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 

@@ -68,6 +68,20 @@ public sealed class OAuthToken
     /// <summary>Gets or sets when the last failure happened.</summary>
     public DateTimeOffset? LastErrorAt { get; set; }
 
+    /// <summary>
+    /// Gets or sets who holds the refresh lease: the app instance (and flight) that claimed the right to call the token
+    /// endpoint for this connection, or <see langword="null"/> when nobody does. Set together with
+    /// <see cref="RefreshLeaseExpiresAt"/> by <see cref="ITokenStore.TryClaimRefreshAsync"/>; an owner left behind with an
+    /// expired lease means an earlier refresh was interrupted after it may have reached the provider.
+    /// </summary>
+    public string? RefreshLeaseOwner { get; set; }
+
+    /// <summary>
+    /// Gets or sets when the refresh lease ends; after that, another instance may claim the connection even if the holder never
+    /// released it (it crashed or was stopped). <see langword="null"/> when no lease was taken.
+    /// </summary>
+    public DateTimeOffset? RefreshLeaseExpiresAt { get; set; }
+
     /// <summary>Gets or sets the optimistic concurrency token, renewed on every update.</summary>
     public string ConcurrencyToken { get; set; } = Guid.NewGuid().ToString("N");
 }

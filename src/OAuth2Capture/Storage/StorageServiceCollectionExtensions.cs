@@ -10,7 +10,8 @@ namespace OAuth2Capture.Storage;
 internal static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the store the library owns: <see cref="OAuth2CaptureDbContext"/> configured from <c>OAuth2Capture:Store</c>,
+    /// Registers the store the library owns: <see cref="OAuth2CaptureDbContext"/> configured from <c>OAuth2Capture:Store</c>
+    /// (on PostgreSQL, resolved as <see cref="OAuth2CapturePostgreSqlDbContext"/>, which carries the PostgreSQL migrations),
     /// the EF Core <see cref="ITokenStore"/>, the Data Protection <see cref="ITokenProtector"/>, and the start-up migrations.
     /// A store already registered (for example by <see cref="AddOAuth2CaptureStore{TContext}"/>) is kept.
     /// </summary>
@@ -24,6 +25,15 @@ internal static class StorageServiceCollectionExtensions
         {
             services.AddDbContext<OAuth2CaptureDbContext>(static (provider, builder) =>
                 ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store));
+            services.AddDbContext<OAuth2CapturePostgreSqlDbContext>(static (provider, builder) =>
+                builder.UseNpgsql(provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.ConnectionString));
+
+            // The engine is known only once options are bound, so the context is chosen per scope. On PostgreSQL it is the
+            // derived type that owns the PostgreSQL migrations; the store and the start-up migrations see one context type.
+            services.Replace(ServiceDescriptor.Scoped<OAuth2CaptureDbContext>(static provider =>
+                provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.Provider == OAuth2CaptureStoreProvider.PostgreSql
+                    ? provider.GetRequiredService<OAuth2CapturePostgreSqlDbContext>()
+                    : new OAuth2CaptureDbContext(provider.GetRequiredService<DbContextOptions<OAuth2CaptureDbContext>>())));
         }
 
         services.AddOptions<OAuth2CaptureOptions>();

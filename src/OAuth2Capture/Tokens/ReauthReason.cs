@@ -28,4 +28,11 @@ public enum ReauthReason
 
     /// <summary>The connection kept dying right after each reconnect; the re-auth loop guard stopped redirecting.</summary>
     ReauthLoopDetected,
+
+    /// <summary>
+    /// The provider rejected the stored refresh token (<c>invalid_grant</c>) after an earlier refresh of this connection was
+    /// interrupted once it may have reached the provider (the instance crashed or stopped, or the database write failed): the
+    /// provider had most likely rotated the refresh token, and the new one was never stored. Only the user can reconnect.
+    /// </summary>
+    RotatedRefreshTokenLost,
 }

@@ -10,7 +10,9 @@ namespace OAuth2Capture.Tokens;
 
 /// <summary>
 /// Renews one connection and records the outcome on its row. Runs inside a single flight (see
-/// <see cref="RefreshCoordinator"/>) in a scope of its own, so it never depends on the request that started it.
+/// <see cref="RefreshCoordinator"/>) in a scope of its own, so it never depends on the request that started it. Across
+/// instances, it first claims the row's refresh lease (see <c>TokenRefresher.Lease.cs</c>): only the holder calls the token
+/// endpoint, the others wait for its result and read it from the store.
 /// </summary>
 internal sealed partial class TokenRefresher(
     ITokenStore store,
@@ -20,25 +22,75 @@ internal sealed partial class TokenRefresher(
     IOptionsMonitor<OAuth2CaptureOptions> options,
     ILogger<TokenRefresher> logger)
 {
+    /// <summary>How many times a refreshed result is merged onto a row that changed meanwhile before giving up.</summary>
+    private const int MaxMergeAttempts = 3;
+
+    /// <summary>How many times a failing write of refreshed tokens is tried before they are given up as lost.</summary>
+    private const int MaxStoreAttempts = 4;
+
     public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken)
     {
         // Re-read: a caller that arrives with stale state must see what the previous flight stored, not refresh again.
         var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        var wait = new LeaseWait(options.CurrentValue.RefreshLeaseDuration);
+        while (true)
         {
-            return TokenResult.NotConnected(provider.Name);
-        }
+            if (row is null)
+            {
+                return TokenResult.NotConnected(provider.Name);
+            }
 
-        var now = time.GetUtcNow();
-        var skew = options.CurrentValue.RefreshSkew;
+            var now = time.GetUtcNow();
+            if (await DecideWithoutProviderAsync(provider, row, now, cancellationToken).ConfigureAwait(false) is { } decided)
+            {
+                return decided;
+            }
+
+            if (!IsLeaseHeld(row, now))
+            {
+                // An owner left on an expired lease means the previous refresh never recorded its outcome.
+                var interruptedHolder = row.RefreshLeaseOwner;
+                var leaseOwner = NewLeaseOwner();
+                if (await store.TryClaimRefreshAsync(row, leaseOwner, now, now + options.CurrentValue.RefreshLeaseDuration, cancellationToken).ConfigureAwait(false))
+                {
+                    if (interruptedHolder is not null)
+                    {
+                        Log.LeaseTakenOver(logger, provider.Name, row.Id, interruptedHolder);
+                    }
+
+                    return await RefreshClaimedAsync(provider, row, leaseOwner, interruptedHolder, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Another instance claimed first, or the row changed: re-read and decide again.
+                wait.Start(now);
+            }
+            else
+            {
+                wait.Start(now);
+                if (wait.IsOver(now))
+                {
+                    return GiveUpWaiting(provider, row, now);
+                }
+
+                Log.WaitingForLease(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
+                await Task.Delay(wait.NextDelay(now), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Answers without calling the provider when the row allows it; <see langword="null"/> when a refresh is due.</summary>
+    private async Task<TokenResult?> DecideWithoutProviderAsync(OAuthProvider provider, OAuthToken row, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (row.Status == OAuthConnectionStatus.ReauthRequired)
         {
             return FromStoredReauth(row);
         }
 
-        if (!TokenFreshness.NeedsRefresh(row, now, skew))
+        if (!TokenFreshness.NeedsRefresh(row, now, options.CurrentValue.RefreshSkew))
         {
-            return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+            return ValidFrom(row);
         }
 
         var strategy = provider.Descriptor.RefreshStrategy;
@@ -47,29 +99,59 @@ internal sealed partial class TokenRefresher(
             // Nothing can renew it: use it until it actually expires, then the user must reconnect.
             return TokenFreshness.IsExpired(row, now)
                 ? await MarkReauthAsync(provider, row, ReauthReason.NoRefreshToken, "no_refresh_token",
-                    $"The {provider.DisplayName} access token expired and {provider.DisplayName} issued no refresh token.", cancellationToken).ConfigureAwait(false)
-                : TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+                    $"The {provider.DisplayName} access token expired and {provider.DisplayName} issued no refresh token.", leaseOwner: null, cancellationToken).ConfigureAwait(false)
+                : ValidFrom(row);
         }
 
         if (row.RefreshTokenExpiresAt is { } refreshExpiresAt && refreshExpiresAt <= now)
         {
             return await MarkReauthAsync(provider, row, ReauthReason.RefreshTokenExpired, "refresh_token_expired",
-                $"The {provider.DisplayName} refresh token expired at {refreshExpiresAt:u}.", cancellationToken).ConfigureAwait(false);
+                $"The {provider.DisplayName} refresh token expired at {refreshExpiresAt:u}.", leaseOwner: null, cancellationToken).ConfigureAwait(false);
         }
 
+        return null;
+    }
+
+    /// <summary>Calls the token endpoint under the lease and stores the outcome, ending the lease in the same write.</summary>
+    private async Task<TokenResult> RefreshClaimedAsync(OAuthProvider provider, OAuthToken row, string leaseOwner, string? interruptedHolder, CancellationToken cancellationToken)
+    {
         using var activity = OAuth2CaptureDiagnostics.ActivitySource.StartActivity("OAuth2Capture.Refresh", ActivityKind.Client);
         activity?.SetTag("oauth2capture.provider", provider.Name);
         activity?.SetTag("oauth2capture.connection_id", row.Id);
 
-        var accessToken = protector.Unprotect(row.EncryptedAccessToken);
-        var refreshToken = row.EncryptedRefreshToken is null ? null : protector.Unprotect(row.EncryptedRefreshToken);
+        string accessToken;
+        string? refreshToken;
+        try
+        {
+            accessToken = protector.Unprotect(row.EncryptedAccessToken);
+            refreshToken = row.EncryptedRefreshToken is null ? null : protector.Unprotect(row.EncryptedRefreshToken);
+        }
+        catch
+        {
+            // Nothing reached the provider: free the lease for whoever can do better (for example an instance with the keys).
+            await ReleaseQuietlyAsync(row.Id, leaseOwner, abandonedAt: null).ConfigureAwait(false);
+            throw;
+        }
+
         var context = new RefreshContext(provider, httpClientFactory.CreateClient(provider.HttpClientName), accessToken, refreshToken);
         Log.Refreshing(logger, provider.Name, row.Id);
-        var response = await strategy.RefreshAsync(context, cancellationToken).ConfigureAwait(false);
+        TokenEndpointResponse response;
+        try
+        {
+            response = await provider.Descriptor.RefreshStrategy.RefreshAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Stopped or failed mid-call: the provider may have rotated the refresh token we will never see. End the lease at
+            // once but leave our name on it, so the next refresher can say precisely why the provider rejects the old one.
+            Log.RefreshInterrupted(logger, provider.Name, row.Id);
+            await ReleaseQuietlyAsync(row.Id, leaseOwner, abandonedAt: time.GetUtcNow()).ConfigureAwait(false);
+            throw;
+        }
 
         var result = response.IsSuccess
-            ? await StoreRefreshedAsync(provider, row, response, cancellationToken).ConfigureAwait(false)
-            : await RecordFailureAsync(provider, row, accessToken, response, cancellationToken).ConfigureAwait(false);
+            ? await StoreRefreshedAsync(provider, row, response, leaseOwner, cancellationToken).ConfigureAwait(false)
+            : await RecordFailureAsync(provider, row, accessToken, response, leaseOwner, interruptedHolder, cancellationToken).ConfigureAwait(false);
 
         activity?.SetTag("oauth2capture.status", result.Status.ToString());
         OAuth2CaptureDiagnostics.RefreshOutcomes.Add(1,
@@ -77,15 +159,87 @@ internal sealed partial class TokenRefresher(
         return result;
     }
 
-    private async Task<TokenResult> StoreRefreshedAsync(OAuthProvider provider, OAuthToken row, TokenEndpointResponse response, CancellationToken cancellationToken)
+    private async Task<TokenResult> StoreRefreshedAsync(OAuthProvider provider, OAuthToken row, TokenEndpointResponse response, string leaseOwner, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var usedRefreshToken = row.EncryptedRefreshToken;
         var accessToken = response.AccessToken!;
-        row.EncryptedAccessToken = protector.Protect(accessToken);
-        if (response.RefreshToken is not null)
+        var encryptedAccessToken = protector.Protect(accessToken);
+        var encryptedRefreshToken = response.RefreshToken is null ? null : protector.Protect(response.RefreshToken);
+        var now = time.GetUtcNow();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                ApplyRefreshed(row, response, encryptedAccessToken, encryptedRefreshToken, now);
+                if (await TryStoreAsync(row, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.Refreshed(logger, provider.Name, row.Id, response.RefreshToken is not null);
+                    return TokenResult.Refreshed(provider.Name, row.Id, accessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+                }
+
+                // The row changed while we refreshed. If it still holds the refresh token we used, nobody stored anything
+                // newer, and with rotation ours is now the only live one at the provider: write it onto the current row
+                // (even over a re-auth verdict reached with the dead token). Otherwise newer tokens (a reconnect) win.
+                var current = await store.FindByIdAsync(row.Id, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return TokenResult.NotConnected(provider.Name);
+                }
+
+                if (current.EncryptedRefreshToken != usedRefreshToken || attempt == MaxMergeAttempts)
+                {
+                    Log.RefreshWriteConflict(logger, provider.Name, row.Id);
+                    await ReleaseQuietlyAsync(row.Id, leaseOwner, abandonedAt: null).ConfigureAwait(false);
+                    return TokenResult.Refreshed(provider.Name, row.Id, accessToken, response.TokenType ?? row.TokenType, row.AccessTokenExpiresAt, response.Scope ?? row.Scope);
+                }
+
+                row = current;
+            }
+        }
+        catch (Exception exception)
+        {
+            // The provider answered (and may have rotated the refresh token) but the database did not take the result.
+            // The access token still works, so the caller gets it; the rotated refresh token is lost, and the lease keeps our
+            // name so the eventual invalid_grant is reported as RotatedRefreshTokenLost rather than a revocation.
+            Log.RefreshedButNotStored(logger, provider.Name, row.Id, response.RefreshToken is not null, exception);
+            await ReleaseQuietlyAsync(row.Id, leaseOwner, abandonedAt: time.GetUtcNow()).ConfigureAwait(false);
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
+
+            return TokenResult.Refreshed(provider.Name, row.Id, accessToken, response.TokenType ?? row.TokenType,
+                response.ExpiresIn is { } expiresIn ? now + expiresIn : null, response.Scope ?? row.Scope);
+        }
+    }
+
+    /// <summary>
+    /// Writes the refreshed row, retrying a failing write a few times: after a rotation these tokens exist nowhere else,
+    /// and a busy database (SQLite shared by several processes, a PostgreSQL fail-over) often recovers within a second.
+    /// </summary>
+    private async Task<bool> TryStoreAsync(OAuthToken row, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && attempt < MaxStoreAttempts)
+            {
+                Log.StoreRefreshedRetry(logger, row.Id, attempt, exception);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void ApplyRefreshed(OAuthToken row, TokenEndpointResponse response, string encryptedAccessToken, string? encryptedRefreshToken, DateTimeOffset now)
+    {
+        row.EncryptedAccessToken = encryptedAccessToken;
+        if (encryptedRefreshToken is not null)
         {
             // Rotation: the old refresh token is dead at the provider from now on; store the new one in the same write.
-            row.EncryptedRefreshToken = protector.Protect(response.RefreshToken);
+            row.EncryptedRefreshToken = encryptedRefreshToken;
             row.RefreshTokenExpiresAt = response.RefreshTokenExpiresIn is { } refreshLifetime ? now + refreshLifetime : row.RefreshTokenExpiresAt;
         }
         else if (response.RefreshTokenExpiresIn is { } lifetime)
@@ -100,22 +254,12 @@ internal sealed partial class TokenRefresher(
         row.UpdatedAt = now;
         row.LastError = null;
         row.LastErrorAt = null;
-
-        if (!await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
-        {
-            // Someone changed the row meanwhile (a reconnect, another instance). The tokens we hold are valid at the
-            // provider right now, so the caller still gets them.
-            Log.RefreshWriteConflict(logger, provider.Name, row.Id);
-        }
-        else
-        {
-            Log.Refreshed(logger, provider.Name, row.Id, response.RefreshToken is not null);
-        }
-
-        return TokenResult.Refreshed(provider.Name, row.Id, accessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+        row.Status = OAuthConnectionStatus.Active;
+        row.ReauthReason = ReauthReason.None;
+        ClearLease(row);
     }
 
-    private async Task<TokenResult> RecordFailureAsync(OAuthProvider provider, OAuthToken row, string currentAccessToken, TokenEndpointResponse response, CancellationToken cancellationToken)
+    private async Task<TokenResult> RecordFailureAsync(OAuthProvider provider, OAuthToken row, string currentAccessToken, TokenEndpointResponse response, string leaseOwner, string? interruptedHolder, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var (status, reason) = TokenFailureClassifier.Classify(response, now, row.RefreshTokenExpiresAt);
@@ -123,18 +267,28 @@ internal sealed partial class TokenRefresher(
         switch (status)
         {
             case TokenStatus.ReauthRequired:
-                return await MarkReauthAsync(provider, row, reason, response.Error, description, cancellationToken).ConfigureAwait(false);
+                if (interruptedHolder is not null && response.Error == "invalid_grant")
+                {
+                    reason = ReauthReason.RotatedRefreshTokenLost;
+                    description = $"{description} An earlier refresh of this connection ({interruptedHolder}) was interrupted after it may have reached " +
+                        $"{provider.DisplayName}; {provider.DisplayName} most likely rotated the refresh token then, and the new one was never stored.";
+                }
+
+                return await MarkReauthAsync(provider, row, reason, response.Error, description, leaseOwner, cancellationToken).ConfigureAwait(false);
 
             case TokenStatus.ConfigurationError:
                 Log.ConfigurationRejected(logger, provider.Name, row.Id, response.Error, (int?)response.HttpStatus, description);
-                await RecordErrorAsync(row, description, cancellationToken).ConfigureAwait(false);
+                await RecordErrorAsync(row, description, leaseOwner, keepTrail: false, cancellationToken).ConfigureAwait(false);
                 return TokenFreshness.IsExpired(row, now)
                     ? TokenResult.ConfigurationError(provider.Name, row.Id, response.Error, description)
                     : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
 
             default:
                 Log.TemporarilyUnavailable(logger, provider.Name, row.Id, response.FailureKind, (int?)response.HttpStatus, response.RetryAfter);
-                await RecordErrorAsync(row, description, cancellationToken).ConfigureAwait(false);
+
+                // No HTTP answer (a timeout, a dropped connection): the provider may have processed the request and rotated
+                // the refresh token. End the lease but leave our name on it, as an interrupted refresh does.
+                await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.HttpStatus is null, cancellationToken).ConfigureAwait(false);
 
                 // Refreshing ahead of expiry failed for a passing reason: the current token still works.
                 return TokenFreshness.IsExpired(row, now)
@@ -143,44 +297,86 @@ internal sealed partial class TokenRefresher(
         }
     }
 
-    private async Task<TokenResult> MarkReauthAsync(OAuthProvider provider, OAuthToken row, ReauthReason reason, string? error, string description, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that only the user can fix the connection. <paramref name="leaseOwner"/> is the lease this refresher holds,
+    /// ended by the same write, or <see langword="null"/> when it holds none.
+    /// </summary>
+    private async Task<TokenResult> MarkReauthAsync(OAuthProvider provider, OAuthToken row, ReauthReason reason, string? error, string description, string? leaseOwner, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        row.Status = OAuthConnectionStatus.ReauthRequired;
-        row.ReauthReason = reason;
-        row.LastError = description;
-        row.LastErrorAt = now;
-        row.UpdatedAt = now;
-        if (!await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+        var verdictOn = row.EncryptedRefreshToken;
+        for (var attempt = 1; ; attempt++)
         {
+            row.Status = OAuthConnectionStatus.ReauthRequired;
+            row.ReauthReason = reason;
+            row.LastError = description;
+            row.LastErrorAt = now;
+            row.UpdatedAt = now;
+            if (leaseOwner is not null)
+            {
+                ClearLease(row);
+            }
+
+            if (await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
             // The row changed while we refreshed: typically another instance rotated the refresh token first, so our
             // invalid_grant is about a token that is no longer current. Trust the stored state, never a spurious re-auth.
             var current = await store.FindByIdAsync(row.Id, cancellationToken).ConfigureAwait(false);
-            if (current is not null && current.Status == OAuthConnectionStatus.Active && !TokenFreshness.IsExpired(current, now))
-            {
-                Log.RefreshLostRaceRecovered(logger, provider.Name, row.Id);
-                return TokenResult.Valid(current.Provider, current.Id, protector.Unprotect(current.EncryptedAccessToken), current.TokenType, current.AccessTokenExpiresAt, current.Scope);
-            }
-
             if (current is null)
             {
                 return TokenResult.NotConnected(provider.Name);
             }
+
+            if (current.Status == OAuthConnectionStatus.Active && !TokenFreshness.IsExpired(current, now))
+            {
+                Log.RefreshLostRaceRecovered(logger, provider.Name, row.Id);
+                await ReleaseIfHeldAsync(row.Id, leaseOwner).ConfigureAwait(false);
+                return ValidFrom(current);
+            }
+
+            if (current.Status == OAuthConnectionStatus.ReauthRequired || current.EncryptedRefreshToken != verdictOn || attempt == MaxMergeAttempts)
+            {
+                // Someone else decided (or stored other tokens we know nothing about): their state stands.
+                await ReleaseIfHeldAsync(row.Id, leaseOwner).ConfigureAwait(false);
+                return current.Status == OAuthConnectionStatus.ReauthRequired
+                    ? FromStoredReauth(current)
+                    : TokenResult.ReauthRequired(provider.Name, row.Id, reason, error, description);
+            }
+
+            // Same refresh token, so the verdict holds for the current row too (only unrelated columns changed).
+            row = current;
         }
 
         Log.ReauthRequired(logger, provider.Name, row.Id, reason, error);
         return TokenResult.ReauthRequired(provider.Name, row.Id, reason, error, description);
     }
 
-    private async Task RecordErrorAsync(OAuthToken row, string description, CancellationToken cancellationToken)
+    private async Task RecordErrorAsync(OAuthToken row, string description, string leaseOwner, bool keepTrail, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         row.LastError = description;
-        row.LastErrorAt = time.GetUtcNow();
-        _ = await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false);
+        row.LastErrorAt = now;
+        ClearLease(row);
+        if (keepTrail)
+        {
+            row.RefreshLeaseOwner = leaseOwner;
+            row.RefreshLeaseExpiresAt = now;
+        }
+
+        if (!await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+        {
+            await ReleaseQuietlyAsync(row.Id, leaseOwner, abandonedAt: keepTrail ? now : null).ConfigureAwait(false);
+        }
     }
 
     internal static TokenResult FromStoredReauth(OAuthToken row)
         => TokenResult.ReauthRequired(row.Provider, row.Id, row.ReauthReason, null, row.LastError);
+
+    private TokenResult ValidFrom(OAuthToken row)
+        => TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
 
     private static string Describe(OAuthProvider provider, TokenEndpointResponse response)
     {
@@ -188,29 +384,5 @@ internal sealed partial class TokenRefresher(
         return response.Error is null || response.FailureKind != TokenEndpointFailureKind.OAuthError
             ? response.ErrorDescription ?? $"{provider.DisplayName} refresh failed ({response.FailureKind}, {status})."
             : $"{provider.DisplayName} answered {response.Error} ({status}){(response.ErrorDescription is null ? "." : ": " + response.ErrorDescription)}";
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2001, EventName = "Refreshing", Level = LogLevel.Debug, Message = "Refreshing the {Provider} token of connection {ConnectionId}.")]
-        public static partial void Refreshing(ILogger logger, string provider, Guid connectionId);
-
-        [LoggerMessage(EventId = 2002, EventName = "Refreshed", Level = LogLevel.Information, Message = "Refreshed the {Provider} token of connection {ConnectionId} (refresh token rotated: {Rotated}).")]
-        public static partial void Refreshed(ILogger logger, string provider, Guid connectionId, bool rotated);
-
-        [LoggerMessage(EventId = 2003, EventName = "ReauthRequired", Level = LogLevel.Warning, Message = "The {Provider} connection {ConnectionId} needs the user to reconnect ({Reason}, provider error {Error}).")]
-        public static partial void ReauthRequired(ILogger logger, string provider, Guid connectionId, ReauthReason reason, string? error);
-
-        [LoggerMessage(EventId = 2004, EventName = "ProviderTemporarilyUnavailable", Level = LogLevel.Warning, Message = "Refreshing {Provider} connection {ConnectionId} failed transiently ({Kind}, HTTP {HttpStatus}, retry after {RetryAfter}).")]
-        public static partial void TemporarilyUnavailable(ILogger logger, string provider, Guid connectionId, TokenEndpointFailureKind kind, int? httpStatus, TimeSpan? retryAfter);
-
-        [LoggerMessage(EventId = 2005, EventName = "ProviderConfigurationRejected", Level = LogLevel.Error, Message = "{Provider} rejected the application's configuration while refreshing connection {ConnectionId} (error {Error}, HTTP {HttpStatus}): {Description} Check the client id, secret and endpoints; users are not asked to reconnect for this.")]
-        public static partial void ConfigurationRejected(ILogger logger, string provider, Guid connectionId, string? error, int? httpStatus, string description);
-
-        [LoggerMessage(EventId = 2006, EventName = "RefreshWriteConflict", Level = LogLevel.Information, Message = "Connection {ConnectionId} ({Provider}) changed while it was refreshed; the refreshed token was handed out but not stored.")]
-        public static partial void RefreshWriteConflict(ILogger logger, string provider, Guid connectionId);
-
-        [LoggerMessage(EventId = 2007, EventName = "RefreshLostRaceRecovered", Level = LogLevel.Information, Message = "The {Provider} refresh of connection {ConnectionId} was rejected, but another writer had already renewed it; using the stored token.")]
-        public static partial void RefreshLostRaceRecovered(ILogger logger, string provider, Guid connectionId);
     }
 }

@@ -13,16 +13,17 @@ namespace OAuth2Capture.Tests.Infrastructure;
 
 /// <summary>
 /// An app's services with OAuth2Capture configured against a running DevProvider (provider name <c>dev</c>, a generic
-/// provider defined by endpoints only), a real SQLite file, a shiftable clock and captured logs.
+/// provider defined by endpoints only), a real SQLite file, a shiftable clock and captured logs. With
+/// <see cref="CaptureHarnessSettings"/>, several harnesses become app instances sharing one database, clock and key ring.
 /// </summary>
 internal sealed class CaptureHarness : IAsyncDisposable
 {
     public const string Provider = "dev";
 
     private readonly IHost host;
-    private readonly string databasePath;
+    private readonly string? databasePath;
 
-    private CaptureHarness(IHost host, string databasePath, DevProviderServer dev, ShiftableTimeProvider clock)
+    private CaptureHarness(IHost host, string? databasePath, DevProviderServer dev, ShiftableTimeProvider clock)
     {
         this.host = host;
         this.databasePath = databasePath;
@@ -38,17 +39,28 @@ internal sealed class CaptureHarness : IAsyncDisposable
 
     public FakeLogCollector Logs => host.Services.GetFakeLogCollector();
 
-    public static async Task<CaptureHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<CaptureHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, Action<IServiceCollection>? services = null, CaptureHarnessSettings? settings = null)
     {
-        var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-tests-{Guid.NewGuid():N}.db");
-        var clock = new ShiftableTimeProvider();
+        settings ??= new CaptureHarnessSettings();
+        var databasePath = settings.ConnectionString is null ? Path.Combine(Path.GetTempPath(), $"oauth2capture-tests-{Guid.NewGuid():N}.db") : null;
+        var clock = settings.Clock ?? new ShiftableTimeProvider();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        if (settings.DataProtection is { } dataProtection)
+        {
+            dataProtection(builder.Services.AddDataProtection());
+        }
+        else
+        {
+            builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        }
+
         builder.Services.AddOAuth2Capture(options =>
         {
-            DevProviderTestSettings.Apply(options, dev, databasePath);
+            DevProviderTestSettings.Apply(options, dev, databasePath ?? "unused.db");
+            options.Store.Provider = settings.StoreProvider;
+            options.Store.ConnectionString = settings.ConnectionString ?? options.Store.ConnectionString;
             configure?.Invoke(options);
         });
         services?.Invoke(builder.Services);
@@ -111,10 +123,31 @@ internal sealed class CaptureHarness : IAsyncDisposable
     {
         await host.StopAsync();
         host.Dispose();
+        if (databasePath is null)
+        {
+            return; // The database belongs to the test that shares it.
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
         {
             File.Delete(databasePath + suffix);
         }
     }
+}
+
+/// <summary>Where a <see cref="CaptureHarness"/> keeps its data; the defaults give each harness a private SQLite file.</summary>
+internal sealed class CaptureHarnessSettings
+{
+    /// <summary>Gets the store engine.</summary>
+    public OAuth2CaptureStoreProvider StoreProvider { get; init; } = OAuth2CaptureStoreProvider.Sqlite;
+
+    /// <summary>Gets a store shared with other harnesses (not deleted at dispose); <see langword="null"/> for a private SQLite file.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Gets a clock shared with other harnesses; <see langword="null"/> for a clock of its own.</summary>
+    public ShiftableTimeProvider? Clock { get; init; }
+
+    /// <summary>Gets how Data Protection keeps its keys; <see langword="null"/> for an ephemeral key ring of its own.</summary>
+    public Action<IDataProtectionBuilder>? DataProtection { get; init; }
 }

@@ -6,6 +6,10 @@ namespace OAuth2Capture.Tests.Infrastructure;
 /// <summary>The settings every test app uses against a DevProvider: a generic provider by endpoints, fast retries, no breaker trips.</summary>
 internal static class DevProviderTestSettings
 {
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(4);
+
+    public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(8);
+
     /// <summary>A generic provider pointing at the DevProvider's endpoints, with its default client.</summary>
     public static OAuthProviderOptions Provider(DevProviderServer dev, string displayName = "DevProvider", string[]? scopes = null) => new()
     {
@@ -25,8 +29,9 @@ internal static class DevProviderTestSettings
     {
         options.Store.ConnectionString = $"Data Source={databasePath};Pooling=False";
         options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(20);
-        options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
-        options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
+        // Generous enough for a loaded 2-core CI machine; tests of the time bound compare against TotalTimeout.
+        options.Resilience.AttemptTimeout = AttemptTimeout;
+        options.Resilience.TotalTimeout = TotalTimeout;
         options.Resilience.CircuitBreakerMinimumThroughput = 1000;
         options.Providers[CaptureHarness.Provider] = Provider(dev);
     }

@@ -29,6 +29,9 @@ public sealed class OAuth2CaptureOptionsValidatorTests
     [InlineData("ExpiringSoonWindow=00:00:00", "OAuth2Capture:ExpiringSoonWindow must be positive")]
     [InlineData("Resilience:AttemptTimeout=00:00:30", "OAuth2Capture:Resilience:AttemptTimeout (00:00:30) must not exceed OAuth2Capture:Resilience:TotalTimeout (00:00:20).")]
     [InlineData("Resilience:TotalTimeout=00:00:00", "OAuth2Capture:Resilience:TotalTimeout must be positive")]
+    [InlineData("RefreshLeaseDuration=00:00:00", "OAuth2Capture:RefreshLeaseDuration must be positive (found 00:00:00).")]
+    [InlineData("RefreshLeaseDuration=00:00:20", "OAuth2Capture:RefreshLeaseDuration (00:00:20) must exceed OAuth2Capture:Resilience:TotalTimeout (00:00:20)")]
+    [InlineData("RefreshLeaseDuration=00:00:10;Resilience:TotalTimeout=00:00:15;Resilience:AttemptTimeout=00:00:05", "OAuth2Capture:RefreshLeaseDuration (00:00:10) must exceed OAuth2Capture:Resilience:TotalTimeout (00:00:15)")]
     [InlineData("Resilience:AttemptTimeout=-00:00:01", "OAuth2Capture:Resilience:AttemptTimeout must be positive")]
     [InlineData("Resilience:MaxRetryAttempts=50", "OAuth2Capture:Resilience:MaxRetryAttempts: ")]
     [InlineData("Resilience:CircuitBreakerFailureRatio=2", "OAuth2Capture:Resilience:CircuitBreakerFailureRatio: ")]
@@ -48,6 +51,7 @@ public sealed class OAuth2CaptureOptionsValidatorTests
     [InlineData(Acme + ";Providers:acme:TokenEndpoint=http://localhost:5001/token;Providers:acme:AuthorizationEndpoint=http://127.0.0.1:5001/authorize;Providers:acme:UserInformationEndpoint=http://[::1]:5001/me")]
     [InlineData("Providers:reddit:ClientId=id;Providers:reddit:ClientSecret=secret;Providers:reddit:UserAgent=web:com.example.app:1.0 (by /u/example)")]
     [InlineData("Providers:GitHub:ClientId=id;Providers:GitHub:ClientSecret=secret;RefreshSkew=00:00:00")]
+    [InlineData("RefreshLeaseDuration=00:00:03;Resilience:TotalTimeout=00:00:02;Resilience:AttemptTimeout=00:00:01")]
     public void Validate_with_valid_settings_succeeds(string settings)
     {
         var result = Validate(settings);

@@ -2,17 +2,36 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using OAuth2Capture.Storage;
+using OAuth2Capture.Tests.Infrastructure;
 
 namespace OAuth2Capture.Tests.Storage;
 
-public sealed class EfCoreTokenStoreTests : IDisposable
+/// <summary>
+/// What every engine's EF Core store must do, run once per engine by the derived classes
+/// (<see cref="SqliteEfCoreTokenStoreTests"/>, <see cref="PostgreSqlEfCoreTokenStoreTests"/>).
+/// </summary>
+public abstract class EfCoreTokenStoreTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly SqliteTestDatabase _database = new();
+    protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private ITestStoreDatabase? _database;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => _database.Dispose();
+    private protected ITestStoreDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
+
+    private protected abstract Task<ITestStoreDatabase> CreateDatabaseAsync();
+
+    public async ValueTask InitializeAsync() => _database = await CreateDatabaseAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task CreateAsync_then_FindByIdAsync_returns_the_stored_connection()
@@ -21,8 +40,8 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         token.AccessTokenExpiresAt = T0.AddHours(1);
         token.ReauthReason = global::OAuth2Capture.Tokens.ReauthReason.None;
 
-        await _database.CreateStore().CreateAsync(token, Ct);
-        var found = await _database.CreateStore().FindByIdAsync(token.Id, Ct);
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var found = await Database.CreateStore().FindByIdAsync(token.Id, Ct);
 
         Assert.NotNull(found);
         Assert.Equal(token.OwnerId, found.OwnerId);
@@ -31,13 +50,13 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         Assert.Equal(token.AccessTokenExpiresAt, found.AccessTokenExpiresAt);
         Assert.Equal(token.UpdatedAt, found.UpdatedAt);
         Assert.Equal(token.ConcurrencyToken, found.ConcurrencyToken);
-        Assert.Null(await _database.CreateStore().FindByIdAsync(Guid.NewGuid(), Ct));
+        Assert.Null(await Database.CreateStore().FindByIdAsync(Guid.NewGuid(), Ct));
     }
 
     [Fact]
     public async Task CreateAsync_leaves_nothing_tracked()
     {
-        using var context = _database.CreateContext();
+        using var context = Database.CreateContext();
         var store = new EfCoreTokenStore<OAuth2CaptureDbContext>(context);
 
         await store.CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
@@ -48,12 +67,12 @@ public sealed class EfCoreTokenStoreTests : IDisposable
     [Fact]
     public async Task FindByProviderAccountAsync_finds_the_account_whoever_owns_it()
     {
-        await _database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
+        await Database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "gh-1"), Ct);
 
-        var found = await _database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
+        var found = await Database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
 
         Assert.Equal("alice", found?.OwnerId);
-        Assert.Null(await _database.CreateStore().FindByProviderAccountAsync("reddit", "gh-1", Ct));
+        Assert.Null(await Database.CreateStore().FindByProviderAccountAsync("reddit", "gh-1", Ct));
     }
 
     [Fact]
@@ -66,22 +85,22 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         var otherOwner = SqliteTestDatabase.NewToken("bob", "github", "gh-9", T0.AddHours(1));
         foreach (var token in new[] { older, latest, oldest, otherProvider, otherOwner })
         {
-            await _database.CreateStore().CreateAsync(token, Ct);
+            await Database.CreateStore().CreateAsync(token, Ct);
         }
 
-        var found = await _database.CreateStore().FindLatestAsync("alice", "github", Ct);
+        var found = await Database.CreateStore().FindLatestAsync("alice", "github", Ct);
 
         Assert.Equal(latest.Id, found?.Id);
-        Assert.Null(await _database.CreateStore().FindLatestAsync("alice", "twitter", Ct));
+        Assert.Null(await Database.CreateStore().FindLatestAsync("alice", "twitter", Ct));
     }
 
     [Fact]
     public async Task CreateAsync_with_several_accounts_of_one_provider_for_one_user_stores_them_all()
     {
-        await _database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "personal"), Ct);
-        await _database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "work"), Ct);
+        await Database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "personal"), Ct);
+        await Database.CreateStore().CreateAsync(SqliteTestDatabase.NewToken("alice", "github", "work"), Ct);
 
-        var connections = await _database.CreateStore().ListByOwnerAsync("alice", Ct);
+        var connections = await Database.CreateStore().ListByOwnerAsync("alice", Ct);
 
         Assert.Equal(["personal", "work"], connections.Select(c => c.ProviderUserId).Order());
     }
@@ -95,43 +114,43 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         var bobs = SqliteTestDatabase.NewToken("bob", "github", "gh-3", T0);
         foreach (var token in new[] { reddit, githubOld, bobs, githubNew })
         {
-            await _database.CreateStore().CreateAsync(token, Ct);
+            await Database.CreateStore().CreateAsync(token, Ct);
         }
 
         var counter = new CommandCounter();
-        var connections = await _database.CreateStore(counter).ListByOwnerAsync("alice", Ct);
+        var connections = await Database.CreateStore(counter).ListByOwnerAsync("alice", Ct);
 
         Assert.Equal([githubNew.Id, githubOld.Id, reddit.Id], connections.Select(c => c.Id));
         Assert.Equal(1, counter.Count);
-        Assert.Empty(await _database.CreateStore().ListByOwnerAsync("carol", Ct));
+        Assert.Empty(await Database.CreateStore().ListByOwnerAsync("carol", Ct));
     }
 
     [Fact]
     public async Task CreateAsync_with_an_account_already_connected_by_another_user_throws_ConnectionConflictException_and_keeps_the_first_row()
     {
         var alices = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
-        await _database.CreateStore().CreateAsync(alices, Ct);
+        await Database.CreateStore().CreateAsync(alices, Ct);
         var bobs = SqliteTestDatabase.NewToken("bob", "github", "gh-1");
         bobs.EncryptedAccessToken = "enc-bobs-token";
 
         var conflict = await Assert.ThrowsAsync<ConnectionConflictException>(
-            async () => await _database.CreateStore().CreateAsync(bobs, Ct));
+            async () => await Database.CreateStore().CreateAsync(bobs, Ct));
 
         Assert.Equal("github", conflict.Provider);
         Assert.Equal("gh-1", conflict.ProviderUserId);
-        var stored = await _database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
+        var stored = await Database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
         Assert.Equal(alices.Id, stored?.Id);
         Assert.Equal("alice", stored?.OwnerId);
         Assert.Equal(alices.EncryptedAccessToken, stored?.EncryptedAccessToken);
-        Assert.Empty(await _database.CreateStore().ListByOwnerAsync("bob", Ct));
+        Assert.Empty(await Database.CreateStore().ListByOwnerAsync("bob", Ct));
     }
 
     [Fact]
     public async Task CreateAsync_losing_a_race_after_its_check_translates_the_unique_violation_into_ConnectionConflictException()
     {
         // Another writer inserts the same account between our check and our insert.
-        var racer = new InsertBeforeFirstInsert(_database, SqliteTestDatabase.NewToken("alice", "github", "gh-1"));
-        using var context = _database.CreateContext(racer);
+        var racer = new InsertBeforeFirstInsert(Database, SqliteTestDatabase.NewToken("alice", "github", "gh-1"));
+        using var context = Database.CreateContext(racer);
         var store = new EfCoreTokenStore<OAuth2CaptureDbContext>(context);
 
         var conflict = await Assert.ThrowsAsync<ConnectionConflictException>(
@@ -139,7 +158,7 @@ public sealed class EfCoreTokenStoreTests : IDisposable
 
         Assert.IsType<DbUpdateException>(conflict.InnerException);
         Assert.Empty(context.ChangeTracker.Entries());
-        var stored = await _database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
+        var stored = await Database.CreateStore().FindByProviderAccountAsync("github", "gh-1", Ct);
         Assert.Equal("alice", stored?.OwnerId);
     }
 
@@ -147,16 +166,16 @@ public sealed class EfCoreTokenStoreTests : IDisposable
     public async Task TryUpdateAsync_with_a_stale_concurrency_token_returns_false_and_leaves_the_row_unchanged()
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
-        await _database.CreateStore().CreateAsync(token, Ct);
-        var first = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
-        var second = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var first = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var second = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
 
         first.EncryptedAccessToken = "enc-first-writer";
         first.UpdatedAt = T0.AddMinutes(1);
-        Assert.True(await _database.CreateStore().TryUpdateAsync(first, Ct));
-        var afterFirst = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryUpdateAsync(first, Ct));
+        var afterFirst = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
 
-        using var context = _database.CreateContext();
+        using var context = Database.CreateContext();
         second.EncryptedAccessToken = "enc-second-writer";
         var staleToken = second.ConcurrencyToken;
         var updated = await new EfCoreTokenStore<OAuth2CaptureDbContext>(context).TryUpdateAsync(second, Ct);
@@ -164,15 +183,15 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         Assert.False(updated);
         Assert.Equal(staleToken, second.ConcurrencyToken);
         Assert.Empty(context.ChangeTracker.Entries());
-        var row = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
         Assert.Equal("enc-first-writer", row.EncryptedAccessToken);
         Assert.Equal(afterFirst.ConcurrencyToken, row.ConcurrencyToken);
         Assert.NotEqual(token.ConcurrencyToken, row.ConcurrencyToken);
 
         // Re-read and decide again: now the update wins.
         row.EncryptedAccessToken = "enc-second-writer";
-        Assert.True(await _database.CreateStore().TryUpdateAsync(row, Ct));
-        var final = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryUpdateAsync(row, Ct));
+        var final = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
         Assert.Equal("enc-second-writer", final.EncryptedAccessToken);
         Assert.Equal(row.ConcurrencyToken, final.ConcurrencyToken);
         Assert.NotEqual(afterFirst.ConcurrencyToken, final.ConcurrencyToken);
@@ -182,8 +201,8 @@ public sealed class EfCoreTokenStoreTests : IDisposable
     public async Task TryUpdateAsync_twice_with_the_same_instance_succeeds_because_it_carries_the_new_token()
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
-        await _database.CreateStore().CreateAsync(token, Ct);
-        using var context = _database.CreateContext();
+        await Database.CreateStore().CreateAsync(token, Ct);
+        using var context = Database.CreateContext();
         var store = new EfCoreTokenStore<OAuth2CaptureDbContext>(context);
 
         token.Scope = "read";
@@ -192,43 +211,43 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         Assert.True(await store.TryUpdateAsync(token, Ct));
 
         Assert.Empty(context.ChangeTracker.Entries());
-        Assert.Equal("read write admin", (await _database.CreateStore().FindByIdAsync(token.Id, Ct))?.Scope);
+        Assert.Equal("read write admin", (await Database.CreateStore().FindByIdAsync(token.Id, Ct))?.Scope);
     }
 
     [Fact]
     public async Task TryUpdateAsync_of_a_deleted_connection_returns_false()
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
-        await _database.CreateStore().CreateAsync(token, Ct);
-        Assert.True(await _database.CreateStore().DeleteAsync(token.Id, Ct));
+        await Database.CreateStore().CreateAsync(token, Ct);
+        Assert.True(await Database.CreateStore().DeleteAsync(token.Id, Ct));
 
-        Assert.False(await _database.CreateStore().TryUpdateAsync(token, Ct));
-        Assert.Null(await _database.CreateStore().FindByIdAsync(token.Id, Ct));
+        Assert.False(await Database.CreateStore().TryUpdateAsync(token, Ct));
+        Assert.Null(await Database.CreateStore().FindByIdAsync(token.Id, Ct));
     }
 
     [Fact]
     public async Task TryUpdateAsync_when_the_context_already_tracks_another_instance_writes_the_given_one()
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
-        await _database.CreateStore().CreateAsync(token, Ct);
-        using var context = _database.CreateContext();
+        await Database.CreateStore().CreateAsync(token, Ct);
+        using var context = Database.CreateContext();
         _ = await context.Tokens.SingleAsync(t => t.Id == token.Id, Ct);
 
         token.DisplayName = "renamed";
         Assert.True(await new EfCoreTokenStore<OAuth2CaptureDbContext>(context).TryUpdateAsync(token, Ct));
 
-        Assert.Equal("renamed", (await _database.CreateStore().FindByIdAsync(token.Id, Ct))?.DisplayName);
+        Assert.Equal("renamed", (await Database.CreateStore().FindByIdAsync(token.Id, Ct))?.DisplayName);
     }
 
     [Fact]
     public async Task DeleteAsync_returns_whether_a_row_was_deleted()
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
-        await _database.CreateStore().CreateAsync(token, Ct);
+        await Database.CreateStore().CreateAsync(token, Ct);
 
-        Assert.True(await _database.CreateStore().DeleteAsync(token.Id, Ct));
-        Assert.False(await _database.CreateStore().DeleteAsync(token.Id, Ct));
-        Assert.Null(await _database.CreateStore().FindByIdAsync(token.Id, Ct));
+        Assert.True(await Database.CreateStore().DeleteAsync(token.Id, Ct));
+        Assert.False(await Database.CreateStore().DeleteAsync(token.Id, Ct));
+        Assert.Null(await Database.CreateStore().FindByIdAsync(token.Id, Ct));
     }
 
     [Fact]
@@ -248,10 +267,10 @@ public sealed class EfCoreTokenStoreTests : IDisposable
         bobs.RefreshTokenExpiresAt = T0.AddDays(1);
         foreach (var token in new[] { accessOnlySoon, accessOnlyLater, refreshSoonest, refreshSoon, refreshLater, refreshNeverExpires, noExpiry, needsReauth, bobs })
         {
-            await _database.CreateStore().CreateAsync(token, Ct);
+            await Database.CreateStore().CreateAsync(token, Ct);
         }
 
-        var expiring = await _database.CreateStore().ListExpiringAsync("alice", before, Ct);
+        var expiring = await Database.CreateStore().ListExpiringAsync("alice", before, Ct);
 
         Assert.Equal(["refresh-soonest", "access-only-soon", "refresh-soon"], expiring.Select(t => t.ProviderUserId));
 
@@ -266,33 +285,134 @@ public sealed class EfCoreTokenStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Dates_on_SQLite_compare_and_order_by_instant_whatever_their_offset()
+    public async Task TryClaimRefreshAsync_on_a_free_row_takes_the_lease_and_renews_the_concurrency_token()
     {
-        // As text, "10:00+05:00" sorts after "06:00+00:00"; as instants, 05:00Z comes before 06:00Z.
-        var earlier = SqliteTestDatabase.NewToken("alice", "github", "earlier", new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.FromHours(5)));
-        var later = SqliteTestDatabase.NewToken("alice", "github", "later", new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero));
-        earlier.EncryptedRefreshToken = null;
-        later.EncryptedRefreshToken = null;
-        earlier.AccessTokenExpiresAt = earlier.UpdatedAt;
-        later.AccessTokenExpiresAt = later.UpdatedAt;
-        await _database.CreateStore().CreateAsync(earlier, Ct);
-        await _database.CreateStore().CreateAsync(later, Ct);
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var read = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var readConcurrencyToken = read.ConcurrencyToken;
 
-        var latest = await _database.CreateStore().FindLatestAsync("alice", "github", Ct);
-        var expiring = await _database.CreateStore().ListExpiringAsync(
-            "alice", new DateTimeOffset(2026, 1, 1, 1, 30, 0, TimeSpan.FromHours(-4)), Ct); // 05:30Z
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(read, "instance-a", T0, T0.AddSeconds(30), Ct));
 
-        Assert.Equal(later.Id, latest?.Id);
-        Assert.Equal(TimeSpan.Zero, latest?.UpdatedAt.Offset);
-        Assert.Equal(later.UpdatedAt, latest?.UpdatedAt);
-        Assert.Equal([earlier.Id], expiring.Select(t => t.Id));
-
-        using var command = _database.Connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT typeof(UpdatedAt) || ',' || typeof(AccessTokenExpiresAt) FROM oauth2capture_tokens";
-        Assert.Equal("integer,integer", command.ExecuteScalar());
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-a", row.RefreshLeaseOwner);
+        Assert.Equal(T0.AddSeconds(30), row.RefreshLeaseExpiresAt);
+        Assert.NotEqual(readConcurrencyToken, row.ConcurrencyToken);
+        Assert.Equal(row.ConcurrencyToken, read.ConcurrencyToken);
+        Assert.Equal("instance-a", read.RefreshLeaseOwner);
     }
 
-    private sealed class InsertBeforeFirstInsert(SqliteTestDatabase database, OAuthToken competitor) : DbCommandInterceptor
+    [Fact]
+    public async Task TryClaimRefreshAsync_while_another_lease_is_live_fails_and_leaves_the_row_unchanged()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var holder = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(holder, "instance-a", T0, T0.AddSeconds(30), Ct));
+        var second = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        Assert.False(await Database.CreateStore().TryClaimRefreshAsync(second, "instance-b", T0.AddSeconds(29), T0.AddSeconds(59), Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-a", row.RefreshLeaseOwner);
+        Assert.Equal(holder.ConcurrencyToken, row.ConcurrencyToken);
+        Assert.Equal("instance-a", second.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_with_a_stale_read_fails_even_when_no_lease_is_held()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var stale = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        var fresh = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        fresh.EncryptedAccessToken = "enc-refreshed-elsewhere";
+        Assert.True(await Database.CreateStore().TryUpdateAsync(fresh, Ct));
+
+        Assert.False(await Database.CreateStore().TryClaimRefreshAsync(stale, "instance-b", T0, T0.AddSeconds(30), Ct));
+        Assert.Null((await Database.CreateStore().FindByIdAsync(token.Id, Ct))!.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_after_the_lease_expired_takes_it_over()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var crashed = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(crashed, "crashed", T0, T0.AddSeconds(30), Ct));
+        var next = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(next, "instance-b", T0.AddSeconds(30), T0.AddSeconds(60), Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-b", row.RefreshLeaseOwner);
+        Assert.Equal(T0.AddSeconds(60), row.RefreshLeaseExpiresAt);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshAsync_by_twenty_concurrent_claimers_with_the_same_read_lets_exactly_one_win()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var reads = new List<OAuthToken>();
+        for (var i = 0; i < 20; i++)
+        {
+            reads.Add((await Database.CreateStore().FindByIdAsync(token.Id, Ct))!);
+        }
+
+        var claims = await Task.WhenAll(reads.Select((read, i) => Task.Run(async () =>
+            await Database.CreateStore().TryClaimRefreshAsync(read, $"instance-{i}", T0, T0.AddSeconds(30), Ct))));
+
+        Assert.Single(claims, won => won);
+        Assert.Equal($"instance-{Array.IndexOf(claims, true)}", (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!.RefreshLeaseOwner);
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_with_the_lease_cleared_stores_the_outcome_and_releases_the_lease_in_one_write()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var holder = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(holder, "instance-a", T0, T0.AddSeconds(30), Ct));
+
+        holder.EncryptedAccessToken = "enc-refreshed";
+        holder.RefreshLeaseOwner = null;
+        holder.RefreshLeaseExpiresAt = null;
+        var counter = new CommandCounter();
+        Assert.True(await Database.CreateStore(counter).TryUpdateAsync(holder, Ct));
+
+        var row = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("enc-refreshed", row.EncryptedAccessToken);
+        Assert.Null(row.RefreshLeaseOwner);
+        Assert.Null(row.RefreshLeaseExpiresAt);
+        Assert.Equal(1, counter.Count);
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(row, "instance-b", T0.AddSeconds(1), T0.AddSeconds(31), Ct));
+    }
+
+    [Fact]
+    public async Task ReleaseRefreshAsync_ends_only_its_own_lease_and_abandoning_keeps_the_owner_with_an_ended_lease()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var holder = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(holder, "instance-a", T0, T0.AddSeconds(30), Ct));
+
+        Assert.False(await Database.CreateStore().ReleaseRefreshAsync(token.Id, "instance-b", null, Ct));
+        Assert.Equal("instance-a", (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!.RefreshLeaseOwner);
+
+        Assert.True(await Database.CreateStore().ReleaseRefreshAsync(token.Id, "instance-a", T0.AddSeconds(5), Ct));
+        var abandoned = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal("instance-a", abandoned.RefreshLeaseOwner);
+        Assert.Equal(T0.AddSeconds(5), abandoned.RefreshLeaseExpiresAt);
+        Assert.NotEqual(holder.ConcurrencyToken, abandoned.ConcurrencyToken);
+
+        Assert.True(await Database.CreateStore().ReleaseRefreshAsync(token.Id, "instance-a", null, Ct));
+        var released = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Null(released.RefreshLeaseOwner);
+        Assert.Null(released.RefreshLeaseExpiresAt);
+    }
+
+    private sealed class InsertBeforeFirstInsert(ITestStoreDatabase database, OAuthToken competitor) : DbCommandInterceptor
     {
         private bool _done;
 
@@ -310,4 +430,46 @@ public sealed class EfCoreTokenStoreTests : IDisposable
             return result;
         }
     }
+}
+
+/// <summary>The store on a real SQLite database in memory.</summary>
+public sealed class SqliteEfCoreTokenStoreTests : EfCoreTokenStoreTests
+{
+    private SqliteTestDatabase Sqlite => (SqliteTestDatabase)Database;
+
+    private protected override Task<ITestStoreDatabase> CreateDatabaseAsync() => Task.FromResult<ITestStoreDatabase>(new SqliteTestDatabase());
+
+    [Fact]
+    public async Task Dates_on_SQLite_compare_and_order_by_instant_whatever_their_offset()
+    {
+        // As text, "10:00+05:00" sorts after "06:00+00:00"; as instants, 05:00Z comes before 06:00Z.
+        var earlier = SqliteTestDatabase.NewToken("alice", "github", "earlier", new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.FromHours(5)));
+        var later = SqliteTestDatabase.NewToken("alice", "github", "later", new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero));
+        earlier.EncryptedRefreshToken = null;
+        later.EncryptedRefreshToken = null;
+        earlier.AccessTokenExpiresAt = earlier.UpdatedAt;
+        later.AccessTokenExpiresAt = later.UpdatedAt;
+        await Sqlite.CreateStore().CreateAsync(earlier, Ct);
+        await Sqlite.CreateStore().CreateAsync(later, Ct);
+
+        var latest = await Sqlite.CreateStore().FindLatestAsync("alice", "github", Ct);
+        var expiring = await Sqlite.CreateStore().ListExpiringAsync(
+            "alice", new DateTimeOffset(2026, 1, 1, 1, 30, 0, TimeSpan.FromHours(-4)), Ct); // 05:30Z
+
+        Assert.Equal(later.Id, latest?.Id);
+        Assert.Equal(TimeSpan.Zero, latest?.UpdatedAt.Offset);
+        Assert.Equal(later.UpdatedAt, latest?.UpdatedAt);
+        Assert.Equal([earlier.Id], expiring.Select(t => t.Id));
+
+        using var command = Sqlite.Connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT typeof(UpdatedAt) || ',' || typeof(AccessTokenExpiresAt) FROM oauth2capture_tokens";
+        Assert.Equal("integer,integer", command.ExecuteScalar());
+    }
+}
+
+/// <summary>The same store on PostgreSQL, migrated with the shipped PostgreSQL migrations (skipped without a server, failed in CI).</summary>
+public sealed class PostgreSqlEfCoreTokenStoreTests : EfCoreTokenStoreTests
+{
+    private protected override async Task<ITestStoreDatabase> CreateDatabaseAsync()
+        => new PostgreSqlStoreDatabase(await PostgreSqlTestDatabase.CreateMigratedAsync(Ct));
 }

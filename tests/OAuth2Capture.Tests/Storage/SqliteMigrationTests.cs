@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using OAuth2Capture.Storage;
 
@@ -84,6 +86,10 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Contains(migrations, id => id.EndsWith("_InitialCreate", StringComparison.Ordinal));
         Assert.All(
             typeof(OAuth2CaptureDbContext).Assembly.GetTypes().Where(type => type.IsSubclassOf(typeof(Migration))),
-            type => Assert.Equal("OAuth2Capture.Storage.Migrations.Sqlite", type.Namespace));
+            type => Assert.Equal(
+                type.GetCustomAttribute<DbContextAttribute>()!.ContextType == typeof(OAuth2CaptureDbContext)
+                    ? "OAuth2Capture.Storage.Migrations.Sqlite"
+                    : "OAuth2Capture.Storage.Migrations.PostgreSql",
+                type.Namespace));
     }
 }

@@ -7,7 +7,7 @@ using OAuth2Capture.Storage;
 namespace OAuth2Capture.Tests.Storage;
 
 /// <summary>A real SQLite database in memory, alive while its connection is open; each context is a fresh unit of work.</summary>
-internal sealed class SqliteTestDatabase : IDisposable
+internal sealed class SqliteTestDatabase : ITestStoreDatabase, IDisposable
 {
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
 
@@ -30,6 +30,8 @@ internal sealed class SqliteTestDatabase : IDisposable
         => new(CreateContext(interceptors));
 
     public void Dispose() => _connection.Dispose();
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     public static OAuthToken NewToken(string ownerId, string provider, string providerUserId, DateTimeOffset? updatedAt = null)
     {

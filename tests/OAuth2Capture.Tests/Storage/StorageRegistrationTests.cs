@@ -93,21 +93,36 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Default_store_on_PostgreSql_uses_Npgsql_and_skips_the_SQLite_migrations_with_a_warning()
+    public async Task Default_store_on_PostgreSql_resolves_the_PostgreSql_context_that_owns_the_PostgreSql_migrations()
     {
         await using var provider = BuildDefaultStore(options =>
         {
             options.Store.Provider = OAuth2CaptureStoreProvider.PostgreSql;
             options.Store.ConnectionString = "Host=postgres.invalid;Database=app";
+            options.Store.ApplyMigrations = false;
         });
 
         await StartHostedServicesAsync(provider);
 
         await using var scope = provider.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+        Assert.IsType<OAuth2CapturePostgreSqlDbContext>(context);
         Assert.True(context.Database.IsNpgsql());
-        var warning = Assert.Single(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id == 4002);
-        Assert.Equal("StoreMigrationsNotShipped", warning.Id.Name);
+        Assert.Contains(context.Database.GetMigrations(), id => id.EndsWith("_InitialCreate", StringComparison.Ordinal));
+        Assert.IsType<EfCoreTokenStore<OAuth2CaptureDbContext>>(scope.ServiceProvider.GetRequiredService<ITokenStore>());
+        Assert.DoesNotContain(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id == 4002);
+    }
+
+    [Fact]
+    public async Task Default_store_on_Sqlite_resolves_the_library_context_itself()
+    {
+        await using var provider = BuildDefaultStore(options => options.Store.ApplyMigrations = false);
+
+        await using var scope = provider.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+
+        Assert.Equal(typeof(OAuth2CaptureDbContext), context.GetType());
+        Assert.True(context.Database.IsSqlite());
     }
 
     [Fact]

@@ -11,6 +11,9 @@ internal sealed class OAuthTokenConfiguration(bool storeDatesAsUtcTicks) : IEnti
     /// <summary>The table name.</summary>
     public const string TableName = "oauth2capture_tokens";
 
+    /// <summary>The longest <see cref="OAuthToken.RefreshLeaseOwner"/> stored.</summary>
+    public const int MaxLeaseOwnerLength = 100;
+
     // SQLite has no date type: EF Core stores DateTimeOffset as text there and refuses to compare or order it on the
     // server. UTC ticks sort and compare as integers, and lose nothing but the offset (values come back as UTC).
     private static readonly ValueConverter<DateTimeOffset, long> UtcTicks = new(
@@ -40,6 +43,7 @@ internal sealed class OAuthTokenConfiguration(bool storeDatesAsUtcTicks) : IEnti
         builder.Property(token => token.LastError).HasMaxLength(1000);
         builder.Property(token => token.Status).IsRequired().HasConversion<string>().HasMaxLength(30);
         builder.Property(token => token.ReauthReason).IsRequired().HasConversion<string>().HasMaxLength(30);
+        builder.Property(token => token.RefreshLeaseOwner).HasMaxLength(MaxLeaseOwnerLength);
         builder.Property(token => token.ConcurrencyToken).IsRequired().HasMaxLength(64).IsConcurrencyToken();
 
         MapDate(builder.Property(token => token.AccessTokenExpiresAt));
@@ -49,6 +53,7 @@ internal sealed class OAuthTokenConfiguration(bool storeDatesAsUtcTicks) : IEnti
         MapDate(builder.Property(token => token.LastRefreshedAt));
         MapDate(builder.Property(token => token.AuthorizedAt));
         MapDate(builder.Property(token => token.LastErrorAt));
+        MapDate(builder.Property(token => token.RefreshLeaseExpiresAt));
 
         // One provider account belongs to one local user: never a second row, never a silent move.
         builder.HasIndex(token => new { token.Provider, token.ProviderUserId }).IsUnique();

@@ -82,6 +82,13 @@ namespace OAuth2Capture.Storage.Migrations.Sqlite
                         .HasMaxLength(30)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RefreshLeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RefreshTokenExpiresAt")
                         .HasColumnType("INTEGER");
 

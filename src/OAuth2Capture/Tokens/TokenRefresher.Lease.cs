@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Logging;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Tokens;
+
+/// <summary>
+/// The refresh lease: one refresh per connection across every instance sharing the store.
+/// </summary>
+/// <remarks>
+/// Before calling the token endpoint, a refresher claims the row with one conditional update
+/// (<see cref="ITokenStore.TryClaimRefreshAsync"/>: same concurrency token as read, no live lease). Of several instances
+/// racing on the same row exactly one wins; the others poll the row with growing delays until the winner's result is there
+/// (a valid token, or a re-auth verdict), for at most <see cref="OAuth2CaptureOptions.RefreshLeaseDuration"/>. A lease whose
+/// holder crashed or stopped expires after that duration and the next waiter claims it. The winner stores its outcome and
+/// clears the lease in the same write (<see cref="ITokenStore.TryUpdateAsync"/>).
+/// </remarks>
+internal sealed partial class TokenRefresher
+{
+    private const int MaxMachineNameLength = 40;
+
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(250);
+
+    private static bool IsLeaseHeld(OAuthToken row, DateTimeOffset now)
+        => row.RefreshLeaseExpiresAt is { } until && until > now;
+
+    private static void ClearLease(OAuthToken row)
+    {
+        row.RefreshLeaseOwner = null;
+        row.RefreshLeaseExpiresAt = null;
+    }
+
+    /// <summary>A name unique per claim that still tells an operator which machine and process held it.</summary>
+    private static string NewLeaseOwner()
+    {
+        var machine = Environment.MachineName;
+        if (machine.Length > MaxMachineNameLength)
+        {
+            machine = machine[..MaxMachineNameLength];
+        }
+
+        return $"{machine}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    }
+
+    /// <summary>
+    /// Waited as long as a lease can last and the holder still has not stored a result (its provider call and our clock
+    /// disagree, or the row keeps changing). The current access token still works until it expires; after that, retry.
+    /// </summary>
+    private TokenResult GiveUpWaiting(OAuthProvider provider, OAuthToken row, DateTimeOffset now)
+    {
+        Log.LeaseWaitTimedOut(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
+        if (!TokenFreshness.IsExpired(row, now))
+        {
+            return ValidFrom(row);
+        }
+
+        var retryAfter = row.RefreshLeaseExpiresAt is { } until && until > now ? until - now : (TimeSpan?)null;
+        return TokenResult.TemporarilyUnavailable(provider.Name, row.Id, retryAfter, "refresh_in_progress",
+            $"Another instance is refreshing the {provider.DisplayName} token of this connection and has not finished; retry shortly.");
+    }
+
+    /// <summary>Ends our lease without failing the caller: the lease expires on its own if this write fails too.</summary>
+    private async Task ReleaseQuietlyAsync(Guid connectionId, string leaseOwner, DateTimeOffset? abandonedAt)
+    {
+        try
+        {
+            // Not the flight's token: at shutdown, leaving a clean trail matters more than stopping at once.
+            _ = await store.ReleaseRefreshAsync(connectionId, leaseOwner, abandonedAt, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The original failure is what the caller must see; the lease expires anyway.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.LeaseReleaseFailed(logger, connectionId, exception);
+        }
+    }
+
+    private Task ReleaseIfHeldAsync(Guid connectionId, string? leaseOwner)
+        => leaseOwner is null ? Task.CompletedTask : ReleaseQuietlyAsync(connectionId, leaseOwner, abandonedAt: null);
+
+    /// <summary>How long a refresher waits for another instance's lease: bounded by the lease duration, polling ever slower.</summary>
+    /// <param name="leaseDuration">The longest a lease lasts.</param>
+    private struct LeaseWait(TimeSpan leaseDuration)
+    {
+        private DateTimeOffset? _until;
+        private TimeSpan _delay = FirstPollDelay;
+
+        /// <summary>Starts the clock at the first wait; later calls keep the first deadline.</summary>
+        public void Start(DateTimeOffset now) => _until ??= now + leaseDuration;
+
+        public readonly bool IsOver(DateTimeOffset now) => _until is { } until && now >= until;
+
+        public TimeSpan NextDelay(DateTimeOffset now)
+        {
+            var delay = _delay;
+            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, MaxPollDelay.Ticks));
+            var left = (_until ?? now) - now;
+            return left < delay ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : delay;
+        }
+    }
+}
