@@ -14,6 +14,8 @@ public sealed class AttributeModel(PostBoard board) : SamplePageModel
 
     public IReadOnlyList<Post> Posts { get; private set; } = [];
 
+    public string? Published { get; private set; }
+
     public void OnGet() => Load();
 
     public IActionResult OnPost(string? text)
@@ -30,7 +32,9 @@ public sealed class AttributeModel(PostBoard board) : SamplePageModel
         var token = HttpContext.GetOAuthToken(SampleProviders.Social)!;
         var post = board.Create(Owner, text!, [(SampleProviders.Social, "DevSocial")]);
         board.Publish(Owner, post.Id, SampleProviders.Social);
-        return RedirectWithMessage("/attribute", $"Published to DevSocial with the token the attribute obtained ({token.Status}).");
+        Published = $"Published to DevSocial with the token the attribute obtained ({token.Status}).";
+        Load();
+        return Page();
     }
 
     private void Load()
