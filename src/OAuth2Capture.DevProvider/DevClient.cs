@@ -9,6 +9,10 @@ public sealed class DevClient
     /// <summary>Gets or sets the client identifier.</summary>
     public required string ClientId { get; init; }
 
+    /// <summary>Gets or sets the name the consent page shows for the client.</summary>
+    /// <value>Defaults to <see langword="null"/>: the client id.</value>
+    public string? DisplayName { get; init; }
+
     /// <summary>
     /// Gets or sets the client secret.
     /// </summary>

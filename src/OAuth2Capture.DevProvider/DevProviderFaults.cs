@@ -156,7 +156,22 @@ public sealed class DevProviderFaults
     public Task<int> ExpireRefreshTokensAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        return _tokens.ExpireAsync(subject, DevProviderTokenKind.RefreshToken, cancellationToken);
+        return _tokens.ExpireAsync(subject, clientId: null, DevProviderTokenKind.RefreshToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="ExpireRefreshTokensAsync(string, CancellationToken)"/>, limited to the tokens issued to one client: expires every valid refresh token
+    /// of <paramref name="subject"/> issued to <paramref name="clientId"/>; the user's grants to other clients keep working.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name).</param>
+    /// <param name="clientId">The client whose tokens are affected; an unknown client id affects nothing.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of tokens affected.</returns>
+    public Task<int> ExpireRefreshTokensAsync(string subject, string clientId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        return _tokens.ExpireAsync(subject, clientId, DevProviderTokenKind.RefreshToken, cancellationToken);
     }
 
     /// <summary>
@@ -169,7 +184,22 @@ public sealed class DevProviderFaults
     public Task<int> ExpireAccessTokensAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        return _tokens.RevokeAsync(subject, DevProviderTokenKind.AccessToken, cancellationToken);
+        return _tokens.RevokeAsync(subject, clientId: null, DevProviderTokenKind.AccessToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="ExpireAccessTokensAsync(string, CancellationToken)"/>, limited to the tokens issued to one client: invalidates every valid access token
+    /// of <paramref name="subject"/> issued to <paramref name="clientId"/>; the user's grants to other clients keep working.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name).</param>
+    /// <param name="clientId">The client whose tokens are affected; an unknown client id affects nothing.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of tokens affected.</returns>
+    public Task<int> ExpireAccessTokensAsync(string subject, string clientId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        return _tokens.RevokeAsync(subject, clientId, DevProviderTokenKind.AccessToken, cancellationToken);
     }
 
     /// <summary>
@@ -182,7 +212,22 @@ public sealed class DevProviderFaults
     public Task<int> RevokeGrantAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        return _tokens.RevokeAsync(subject, DevProviderTokenKind.All, cancellationToken);
+        return _tokens.RevokeAsync(subject, clientId: null, DevProviderTokenKind.All, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="RevokeGrantAsync(string, CancellationToken)"/>, limited to the tokens issued to one client: revokes every token and authorization
+    /// of <paramref name="subject"/> issued to <paramref name="clientId"/>; the user's grants to other clients keep working.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name).</param>
+    /// <param name="clientId">The client whose tokens are affected; an unknown client id affects nothing.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The number of tokens affected.</returns>
+    public Task<int> RevokeGrantAsync(string subject, string clientId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        return _tokens.RevokeAsync(subject, clientId, DevProviderTokenKind.All, cancellationToken);
     }
 
     /// <summary>

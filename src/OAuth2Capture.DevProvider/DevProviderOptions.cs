@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace OAuth2Capture.DevProvider;
@@ -22,6 +23,13 @@ public sealed class DevProviderOptions
     /// <value>Defaults to one entry, <c>http://127.0.0.1/callback</c>.</value>
     public IList<Uri> RedirectUris { get; } = [new Uri("http://127.0.0.1/callback")];
 
+    /// <summary>
+    /// Gets further clients registered at start-up, beside the default one, for example a second app "provider" backed by
+    /// the same server (each client has its own grants, so one can be revoked while the other works).
+    /// </summary>
+    /// <value>Empty by default.</value>
+    public IList<DevClient> AdditionalClients { get; } = [];
+
     /// <summary>Gets scopes known to the server and allowed to the default client, beyond <see cref="DefaultScopes"/>.</summary>
     /// <value>Empty by default.</value>
     public IList<string> AdditionalScopes { get; } = [];
@@ -37,6 +45,15 @@ public sealed class DevProviderOptions
     /// <value>Defaults to <c>alice</c> (subject <c>alice</c>, name <c>Alice Example</c>).</value>
     public string DefaultUser { get; set; } = "alice";
 
+    /// <summary>
+    /// Gets or sets a callback naming the user who is "signed in at the provider" when the authorization request carries
+    /// no <c>login_hint</c>. An app embedding the provider can return its own signed-in user's name, so each of its users
+    /// has their own account at the provider; <see langword="null"/> (or a callback answering <see langword="null"/>)
+    /// falls back to <see cref="DefaultUser"/>.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public Func<HttpContext, string?>? UserResolver { get; set; }
+
     /// <summary>Gets or sets the lifetime of access tokens (changeable at run time with <see cref="DevProviderFaults.SetLifetimes"/>).</summary>
     /// <value>Defaults to one hour.</value>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
@@ -50,6 +67,13 @@ public sealed class DevProviderOptions
     /// </summary>
     /// <value>Defaults to <see cref="TimeSpan.Zero"/>: reusing a rotated refresh token fails at once with <c>invalid_grant</c>.</value>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether token responses carrying a refresh token also say how long it lives
+    /// (<c>refresh_token_expires_in</c>, in seconds, as LinkedIn, Pinterest and GitHub Apps do).
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>: like most providers, the refresh token's lifetime is not announced.</value>
+    public bool AnnounceRefreshTokenLifetime { get; set; }
 
     /// <summary>Gets or sets the clock of the provider (token dates, expiry checks).</summary>
     /// <value>Defaults to <see langword="null"/>: the <see cref="System.TimeProvider"/> registered in DI, else <see cref="TimeProvider.System"/>.</value>

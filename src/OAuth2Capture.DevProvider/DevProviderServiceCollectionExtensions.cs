@@ -62,7 +62,7 @@ public static class DevProviderServiceCollectionExtensions
         services.AddSingleton(_ => new DevProviderStats());
         services.AddSingleton(provider => new DevProviderClientRegistrar(
             provider.GetRequiredService<IServiceScopeFactory>(), options, provider.GetRequiredService<ILogger<DevProviderClientRegistrar>>()));
-        services.AddHostedService(provider => new DevProviderSeeder(provider.GetRequiredService<DevProviderClientRegistrar>()));
+        services.AddHostedService(provider => new DevProviderSeeder(provider.GetRequiredService<DevProviderClientRegistrar>(), options));
 
         services.AddDbContext<DevProviderDbContext>(db => db
             .UseInMemoryDatabase(databaseName)
@@ -90,6 +90,10 @@ public static class DevProviderServiceCollectionExtensions
                     .SetRefreshTokenLifetime(options.RefreshTokenLifetime)
                     .SetRefreshTokenReuseLeeway(options.RefreshTokenReuseLeeway);
                 server.AddEventHandler(DevProviderLifetimeHandler.Descriptor);
+                if (options.AnnounceRefreshTokenLifetime)
+                {
+                    server.AddEventHandler(DevProviderRefreshLifetimeAnnouncer.Descriptor);
+                }
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()

@@ -29,7 +29,9 @@ internal static class DevProviderAuthorizationEndpoint
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict authorization request could not be retrieved.");
-        var userName = string.IsNullOrEmpty(request.LoginHint) ? options.DefaultUser : request.LoginHint;
+        var userName = !string.IsNullOrEmpty(request.LoginHint) ? request.LoginHint
+            : options.UserResolver?.Invoke(context) is { Length: > 0 } resolved ? resolved
+            : options.DefaultUser;
 
         if (!options.AutoApprove)
         {
@@ -52,8 +54,12 @@ internal static class DevProviderAuthorizationEndpoint
                 var parameters = context.Request.HasFormContentType
                     ? (IEnumerable<KeyValuePair<string, StringValues>>)await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false)
                     : context.Request.Query;
+                var client = request.ClientId is { } clientId
+                    && await applications.FindByClientIdAsync(clientId, context.RequestAborted).ConfigureAwait(false) is { } found
+                    ? await applications.GetDisplayNameAsync(found, context.RequestAborted).ConfigureAwait(false) ?? clientId
+                    : request.ClientId ?? string.Empty;
                 return Results.Content(
-                    RenderConsentPage(context, request, userName, parameters), "text/html; charset=utf-8", Encoding.UTF8);
+                    RenderConsentPage(context, request, client, userName, parameters), "text/html; charset=utf-8", Encoding.UTF8);
             }
         }
 
@@ -83,14 +89,23 @@ internal static class DevProviderAuthorizationEndpoint
     }
 
     private static string RenderConsentPage(
-        HttpContext context, OpenIddictRequest request, string userName, IEnumerable<KeyValuePair<string, StringValues>> parameters)
+        HttpContext context, OpenIddictRequest request, string client, string userName, IEnumerable<KeyValuePair<string, StringValues>> parameters)
     {
         var html = HtmlEncoder.Default;
         var page = new StringBuilder();
-        page.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Authorize</title></head><body>");
-        page.Append("<h1>Authorize ").Append(html.Encode(request.ClientId ?? string.Empty)).Append("</h1>");
-        page.Append("<p>Signed in as <strong>").Append(html.Encode(userName)).Append("</strong>. Requested scopes: ")
-            .Append(html.Encode(string.Join(' ', request.GetScopes()))).Append("</p>");
+        page.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
+            .Append("<title>Authorize ").Append(html.Encode(client)).Append(" - DevProvider</title><style>")
+            .Append("body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}")
+            .Append(".card{border:1px solid #d0d7de;border-radius:8px;padding:1rem 1.5rem}")
+            .Append("button{font:inherit;padding:.5rem 1rem;margin-right:.5rem;border-radius:6px;border:1px solid #8c959f;cursor:pointer}")
+            .Append("button[value=approve]{background:#1f883d;color:#fff;border-color:#1a7f37}")
+            .Append("button:focus-visible{outline:3px solid #0969da;outline-offset:2px}")
+            .Append("</style></head><body><main class=\"card\">");
+        page.Append("<p>DevProvider (a local OAuth 2.0 server for development)</p>");
+        page.Append("<h1>Authorize ").Append(html.Encode(client)).Append("</h1>");
+        page.Append("<p>Signed in as <strong>").Append(html.Encode(userName)).Append("</strong>. <strong>")
+            .Append(html.Encode(client)).Append("</strong> asks to act on your behalf with these scopes: <code>")
+            .Append(html.Encode(string.Join(' ', request.GetScopes()))).Append("</code></p>");
         page.Append("<form method=\"post\" action=\"")
             .Append(html.Encode((context.Request.PathBase + context.Request.Path).ToString())).Append("\">");
         foreach (var (name, values) in parameters)
@@ -109,7 +124,7 @@ internal static class DevProviderAuthorizationEndpoint
 
         page.Append("<button type=\"submit\" name=\"").Append(DecisionParameter).Append("\" value=\"").Append(Approve).Append("\">Approve</button>");
         page.Append("<button type=\"submit\" name=\"").Append(DecisionParameter).Append("\" value=\"").Append(Deny).Append("\">Deny</button>");
-        page.Append("</form></body></html>");
+        page.Append("</form></main></body></html>");
         return page.ToString();
     }
 }

@@ -10,7 +10,8 @@ namespace OAuth2Capture.DevProvider.Endpoints;
 /// <summary>
 /// A small HTTP control API under <c>/dev/</c>, answering loopback callers only:
 /// <list type="bullet">
-/// <item><c>POST /dev/users/{sub}/expire-refresh-tokens</c>, <c>/expire-access-tokens</c>, <c>/revoke</c></item>
+/// <item><c>POST /dev/users/{sub}/expire-refresh-tokens</c>, <c>/expire-access-tokens</c>, <c>/revoke</c>
+/// (add <c>?clientId=…</c> to touch only the tokens issued to one client)</item>
 /// <item><c>POST /dev/faults/token?kind=TooManyRequests&amp;count=1&amp;retryAfter=2</c> (retryAfter in seconds)</item>
 /// <item><c>POST /dev/faults/reject-client-secret?enabled=true</c></item>
 /// <item><c>POST /dev/lifetimes?accessToken=60&amp;refreshToken=3600</c> (seconds; omitted = configured default)</item>
@@ -36,12 +37,18 @@ internal static class DevProviderControlEndpoints
             return await next(context).ConfigureAwait(false);
         });
 
-        group.MapPost("/users/{sub}/expire-refresh-tokens", static async (string sub, DevProviderFaults faults, CancellationToken ct)
-            => Results.Json(new { subject = sub, affected = await faults.ExpireRefreshTokensAsync(sub, ct).ConfigureAwait(false) }));
-        group.MapPost("/users/{sub}/expire-access-tokens", static async (string sub, DevProviderFaults faults, CancellationToken ct)
-            => Results.Json(new { subject = sub, affected = await faults.ExpireAccessTokensAsync(sub, ct).ConfigureAwait(false) }));
-        group.MapPost("/users/{sub}/revoke", static async (string sub, DevProviderFaults faults, CancellationToken ct)
-            => Results.Json(new { subject = sub, affected = await faults.RevokeGrantAsync(sub, ct).ConfigureAwait(false) }));
+        group.MapPost("/users/{sub}/expire-refresh-tokens", static async (string sub, string? clientId, DevProviderFaults faults, CancellationToken ct)
+            => Results.Json(new { subject = sub, clientId, affected = clientId is { Length: > 0 } client
+                ? await faults.ExpireRefreshTokensAsync(sub, client, ct).ConfigureAwait(false)
+                : await faults.ExpireRefreshTokensAsync(sub, ct).ConfigureAwait(false) }));
+        group.MapPost("/users/{sub}/expire-access-tokens", static async (string sub, string? clientId, DevProviderFaults faults, CancellationToken ct)
+            => Results.Json(new { subject = sub, clientId, affected = clientId is { Length: > 0 } client
+                ? await faults.ExpireAccessTokensAsync(sub, client, ct).ConfigureAwait(false)
+                : await faults.ExpireAccessTokensAsync(sub, ct).ConfigureAwait(false) }));
+        group.MapPost("/users/{sub}/revoke", static async (string sub, string? clientId, DevProviderFaults faults, CancellationToken ct)
+            => Results.Json(new { subject = sub, clientId, affected = clientId is { Length: > 0 } client
+                ? await faults.RevokeGrantAsync(sub, client, ct).ConfigureAwait(false)
+                : await faults.RevokeGrantAsync(sub, ct).ConfigureAwait(false) }));
 
         group.MapPost("/faults/token", static (string kind, int? count, double? retryAfter, DevProviderFaults faults) =>
         {

@@ -34,7 +34,7 @@ internal sealed class DevProviderClientRegistrar(
             ClientId = client.ClientId,
             ClientSecret = client.ClientSecret,
             ClientType = client.ClientSecret is null ? ClientTypes.Public : ClientTypes.Confidential,
-            DisplayName = client.ClientId,
+            DisplayName = client.DisplayName ?? client.ClientId,
             Permissions =
             {
                 Permissions.Endpoints.Authorization,

@@ -7,7 +7,7 @@ namespace OAuth2Capture.DevProvider.Internal;
 /// <summary>Subject-wide operations on the stored tokens, through OpenIddict's managers.</summary>
 internal sealed class DevProviderTokenOperations(IServiceScopeFactory scopeFactory, TimeProvider timeProvider)
 {
-    public async Task<int> ExpireAsync(string subject, DevProviderTokenKind kind, CancellationToken cancellationToken)
+    public async Task<int> ExpireAsync(string subject, string? clientId, DevProviderTokenKind kind, CancellationToken cancellationToken)
     {
         var scope = scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
@@ -15,7 +15,8 @@ internal sealed class DevProviderTokenOperations(IServiceScopeFactory scopeFacto
             var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
             var now = timeProvider.GetUtcNow();
             var count = 0;
-            foreach (var token in await FindAsync(manager, subject, kind, cancellationToken).ConfigureAwait(false))
+            var applicationId = await FindApplicationIdAsync(scope.ServiceProvider, clientId, cancellationToken).ConfigureAwait(false);
+            foreach (var token in await FindAsync(manager, subject, applicationId, kind, cancellationToken).ConfigureAwait(false))
             {
                 var descriptor = new OpenIddictTokenDescriptor();
                 await manager.PopulateAsync(descriptor, token, cancellationToken).ConfigureAwait(false);
@@ -28,14 +29,15 @@ internal sealed class DevProviderTokenOperations(IServiceScopeFactory scopeFacto
         }
     }
 
-    public async Task<int> RevokeAsync(string subject, DevProviderTokenKind kind, CancellationToken cancellationToken)
+    public async Task<int> RevokeAsync(string subject, string? clientId, DevProviderTokenKind kind, CancellationToken cancellationToken)
     {
         var scope = scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
             var count = 0;
-            foreach (var token in await FindAsync(manager, subject, kind, cancellationToken).ConfigureAwait(false))
+            var applicationId = await FindApplicationIdAsync(scope.ServiceProvider, clientId, cancellationToken).ConfigureAwait(false);
+            foreach (var token in await FindAsync(manager, subject, applicationId, kind, cancellationToken).ConfigureAwait(false))
             {
                 if (await manager.TryRevokeAsync(token, cancellationToken).ConfigureAwait(false))
                 {
@@ -50,6 +52,20 @@ internal sealed class DevProviderTokenOperations(IServiceScopeFactory scopeFacto
                 await foreach (var authorization in authorizations.FindBySubjectAsync(subject, cancellationToken).ConfigureAwait(false))
                 {
                     found.Add(authorization);
+                }
+
+                if (applicationId is not null)
+                {
+                    var ofClient = new List<object>();
+                    foreach (var authorization in found)
+                    {
+                        if (string.Equals(await authorizations.GetApplicationIdAsync(authorization, cancellationToken).ConfigureAwait(false), applicationId, StringComparison.Ordinal))
+                        {
+                            ofClient.Add(authorization);
+                        }
+                    }
+
+                    found = ofClient;
                 }
 
                 foreach (var authorization in found)
@@ -83,8 +99,23 @@ internal sealed class DevProviderTokenOperations(IServiceScopeFactory scopeFacto
         }
     }
 
+    /// <summary>Finds the OpenIddict id of a client (null for "every client"); an unknown client id matches nothing.</summary>
+    private static async Task<string?> FindApplicationIdAsync(IServiceProvider services, string? clientId, CancellationToken cancellationToken)
+    {
+        if (clientId is null)
+        {
+            return null;
+        }
+
+        var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false);
+        return application is null
+            ? "unknown-client:" + clientId
+            : await applications.GetIdAsync(application, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<List<object>> FindAsync(
-        IOpenIddictTokenManager manager, string subject, DevProviderTokenKind kind, CancellationToken cancellationToken)
+        IOpenIddictTokenManager manager, string subject, string? applicationId, DevProviderTokenKind kind, CancellationToken cancellationToken)
     {
         var candidates = new List<object>();
         await foreach (var token in manager.FindBySubjectAsync(subject, cancellationToken).ConfigureAwait(false))
@@ -96,6 +127,8 @@ internal sealed class DevProviderTokenOperations(IServiceScopeFactory scopeFacto
         foreach (var token in candidates)
         {
             if (await manager.HasStatusAsync(token, Statuses.Valid, cancellationToken).ConfigureAwait(false)
+                && (applicationId is null
+                    || string.Equals(await manager.GetApplicationIdAsync(token, cancellationToken).ConfigureAwait(false), applicationId, StringComparison.Ordinal))
                 && await IsOfKindAsync(manager, token, kind, cancellationToken).ConfigureAwait(false))
             {
                 matches.Add(token);

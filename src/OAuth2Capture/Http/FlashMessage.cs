@@ -28,6 +28,9 @@ public static class FlashMessage
 
         var tempData = factory.GetTempData(context);
         tempData[Key] = message;
+        // A message set here is news ("…is reconnected."), not the filter's "…needs reconnecting" about a provider: drop
+        // that provider mark, or the banner would hide this message as stale once the provider works again.
+        tempData.Remove(OAuth2CaptureDefaults.TempDataProviderKey);
         tempData.Save();
         return true;
     }

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Reauth;
+using OAuth2Capture.Tokens;
+
+namespace ReauthSample.Services;
+
+/// <summary>What happened when publishing a post at one provider.</summary>
+public enum PublishKind
+{
+    /// <summary>Published with a stored access token that was still good.</summary>
+    Published,
+
+    /// <summary>Published after OAuth2Capture refreshed the access token transparently.</summary>
+    PublishedAfterRefresh,
+
+    /// <summary>The user never connected the provider.</summary>
+    NotConnected,
+
+    /// <summary>Only the user can fix it, by reconnecting.</summary>
+    ReconnectRequired,
+
+    /// <summary>The provider is down or rate limiting: try later, no reconnect.</summary>
+    RetryLater,
+
+    /// <summary>The app's own credentials are rejected: an operator problem, no reconnect.</summary>
+    OperatorProblem,
+}
+
+/// <summary>The service result: what happened and the specific message to show.</summary>
+public sealed record PublishOutcome(string Provider, string ProviderDisplayName, PublishKind Kind, string Message, TimeSpan? RetryAfter = null)
+{
+    public bool Succeeded => Kind is PublishKind.Published or PublishKind.PublishedAfterRefresh;
+
+    public bool NeedsUser => Kind is PublishKind.NotConnected or PublishKind.ReconnectRequired;
+}
+
+/// <summary>
+/// The service-result pattern: asks OAuth2Capture for a usable token (<see cref="ITokenValidityService.GetValidTokenAsync(string, string, CancellationToken)"/>
+/// never throws for provider failures) and turns each <see cref="TokenStatus"/> into a result the page reacts to.
+/// "Publishing" itself is simulated: the sample only records that a valid token was in hand.
+/// </summary>
+public sealed class Publisher(ITokenValidityService tokens, IOAuthProviderCatalog catalog, IReauthMessageProvider messages, PostBoard board)
+{
+    public async Task<PublishOutcome> PublishAsync(HttpContext http, Post post, string provider, CancellationToken cancellationToken)
+    {
+        var name = catalog.TryGet(provider, out var configured) ? configured.DisplayName : provider;
+        var result = await tokens.GetValidTokenAsync(post.Owner, provider, cancellationToken);
+        switch (result.Status)
+        {
+            case TokenStatus.Valid:
+            case TokenStatus.Refreshed:
+                board.Publish(post.Owner, post.Id, provider);
+                return new PublishOutcome(provider, name,
+                    result.Status == TokenStatus.Refreshed ? PublishKind.PublishedAfterRefresh : PublishKind.Published,
+                    result.Status == TokenStatus.Refreshed
+                        ? $"Published to {name}. The access token had expired; OAuth2Capture refreshed it without bothering you."
+                        : $"Published to {name}.");
+            case TokenStatus.TemporarilyUnavailable:
+                var wait = result.RetryAfter is { } after ? $" {name} asked us to wait {Math.Ceiling(after.TotalSeconds)} seconds." : string.Empty;
+                return new PublishOutcome(provider, name, PublishKind.RetryLater,
+                    $"{name} is not responding right now, so your post was not published.{wait} Your connection is fine: try again later, no need to reconnect.",
+                    result.RetryAfter);
+            case TokenStatus.ConfigurationError:
+                return new PublishOutcome(provider, name, PublishKind.OperatorProblem,
+                    $"{name} rejected this app's own credentials, so your post was not published. That is a problem on our side; reconnecting would not help.");
+            default:
+                var message = messages.GetMessage(new ReauthMessageContext(http, provider, name, result.Status, result.Reason));
+                return new PublishOutcome(provider, name,
+                    result.Status == TokenStatus.NotConnected ? PublishKind.NotConnected : PublishKind.ReconnectRequired, message);
+        }
+    }
+}
