@@ -160,6 +160,23 @@ public sealed class ReauthPatternTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Dashboard_require_more_permissions_asks_the_user_to_reconsent_and_the_reconnect_restores_it()
+    {
+        await using var s = await SampleSession.StartAsync(fixture);
+        await s.SignInAsync();
+        await s.ConnectFromDashboardAsync("DevSocial");
+        var social = s.Page.Locator("#connections tr[data-provider=dev]");
+
+        await s.SimulateAsync("DevSocial", "Require more permissions");
+
+        await Expect(social).ToContainTextAsync("Needs reconnecting (InsufficientScope)");
+        await Expect(s.Page.GetByRole(AriaRole.Alert).First).ToContainTextAsync("DevSocial needs more permissions for this");
+        await social.GetByRole(AriaRole.Link, new() { Name = "Reconnect DevSocial" }).ClickAsync();
+        await s.ApproveAsync();
+        await Expect(social).ToContainTextAsync("Working");
+    }
+
+    [Fact]
     public async Task Bulk_post_publishes_where_it_can_and_lists_each_provider_to_reconnect_in_turn()
     {
         await using var s = await SampleSession.StartAsync(fixture);

@@ -12,6 +12,9 @@ public enum Simulation
     RevokeGrant,
     ServiceUnavailable,
     TooManyRequests,
+    HtmlErrorPage,
+    Hang,
+    RequireMoreScopes,
     RejectClientSecret,
     ShortenLifetimes,
     Reset,
@@ -53,6 +56,17 @@ public sealed class Simulator(DevProviderFaults faults, SampleProviders provider
                 faults.FailNextTokenRequests(DevTokenFault.TooManyRequests, count, TimeSpan.FromSeconds(30));
                 await ExpireStoredAccessTokenAsync(owner, provider, cancellationToken);
                 return $"{name}'s token endpoint answers 429 (Retry-After: 30 s) to the next {count} request(s). The next post will be told to retry later.";
+            case Simulation.HtmlErrorPage:
+                faults.FailNextTokenRequests(DevTokenFault.HtmlErrorPage, count);
+                await ExpireStoredAccessTokenAsync(owner, provider, cancellationToken);
+                return $"{name}'s token endpoint answers an HTML \"Bad Gateway\" page to the next {count} request(s). The next post will be told to retry later, naming {name} and the HTTP status.";
+            case Simulation.Hang:
+                faults.FailNextTokenRequests(DevTokenFault.Hang, count);
+                await ExpireStoredAccessTokenAsync(owner, provider, cancellationToken);
+                return $"{name}'s token endpoint never answers the next {count} request(s). The next post waits at most the resilience time bound, then is told to retry later.";
+            case Simulation.RequireMoreScopes:
+                faults.FailNextTokenRequests(DevTokenFault.InvalidScope, 1);
+                return await NoticeNowAsync(owner, provider, $"{name} now requires permissions your grant does not have");
             case Simulation.RejectClientSecret:
                 faults.RejectClientSecret = true;
                 await ExpireStoredAccessTokenAsync(owner, provider, cancellationToken);
