@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OAuth2Capture.Background;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Tokens;
@@ -18,9 +20,10 @@ internal sealed partial class TokenRefresher(
     IHttpClientFactory httpClientFactory,
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options,
-    ILogger<TokenRefresher> logger)
+    ILogger<TokenRefresher> logger,
+    ReauthNotificationDispatcher notifications)
 {
-    public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken)
+    public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
         // Re-read: a caller that arrives with stale state must see what the previous flight stored, not refresh again.
         var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
@@ -36,7 +39,7 @@ internal sealed partial class TokenRefresher(
             return FromStoredReauth(row);
         }
 
-        if (!TokenFreshness.NeedsRefresh(row, now, skew))
+        if (!TokenFreshness.NeedsRefresh(row, now, skew) && ahead?.IsDue(row, now) != true)
         {
             return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
         }
@@ -151,7 +154,13 @@ internal sealed partial class TokenRefresher(
         row.LastError = description;
         row.LastErrorAt = now;
         row.UpdatedAt = now;
-        if (!await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+        var flipped = await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false);
+        if (flipped)
+        {
+            // Only the writer whose conditional update flipped the row reports the transition, on any instance.
+            await notifications.ReauthRequiredAsync(provider, row, cancellationToken).ConfigureAwait(false);
+        }
+        else
         {
             // The row changed while we refreshed: typically another instance rotated the refresh token first, so our
             // invalid_grant is about a token that is no longer current. Trust the stored state, never a spurious re-auth.
