@@ -9,6 +9,8 @@ namespace OAuth2Capture.Tests.Background;
 /// Two refreshers (two app instances, each with its own single flight) sweeping the same SQLite file against an instant
 /// token endpoint: every due connection is refreshed exactly once, and peak managed memory does not grow with the rows.
 /// </summary>
+/// <remarks>Runs alone: <see cref="GC.GetTotalMemory"/> is process-wide, so other tests' allocations would blur the peak.</remarks>
+[Collection(nameof(MeasuresProcessMemory))]
 public sealed class BackgroundRefresherScaleTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -82,3 +84,7 @@ public sealed class BackgroundRefresherScaleTests
 
     private sealed record SweepFigures(TimeSpan Elapsed, double RowsPerSecond, long PeakBytes);
 }
+
+/// <summary>Tests that measure process-wide memory, run without other tests in parallel.</summary>
+[CollectionDefinition(nameof(MeasuresProcessMemory), DisableParallelization = true)]
+public sealed class MeasuresProcessMemory;
