@@ -56,6 +56,10 @@ public sealed class OAuth2CaptureOptions
     /// <value>Key: <c>OAuth2Capture:Resilience</c>.</value></summary>
     public OAuth2CaptureResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>Gets or sets the background refresher's settings (off unless <c>Enabled</c>).
+    /// <value>Key: <c>OAuth2Capture:BackgroundRefresh</c>.</value></summary>
+    public Background.OAuth2CaptureBackgroundRefreshOptions BackgroundRefresh { get; set; } = new();
+
     /// <summary>Gets the configured providers by name (case-insensitive). Built-in names: <c>twitter</c>, <c>linkedin</c>,
     /// <c>github</c>, <c>reddit</c>, <c>pinterest</c>, <c>facebook</c>, <c>youtube</c>; any other name is a generic provider.
     /// <value>Key: <c>OAuth2Capture:Providers:{name}</c>.</value></summary>

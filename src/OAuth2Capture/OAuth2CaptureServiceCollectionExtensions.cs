@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
+using OAuth2Capture.Background;
 using OAuth2Capture.Http;
 using OAuth2Capture.Http.ConnectFlow;
 using OAuth2Capture.Providers;
@@ -84,6 +85,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddScoped<OAuthTokenRequirementEvaluator>();
 
         services.AddOAuth2CaptureDefaultStore();
+        services.AddOAuth2CaptureBackground();
         return new OAuth2CaptureBuilder(services);
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -232,6 +233,87 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<OAuthToken> StreamForSweepAsync(TokenSweepQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var due = query.AccessTokenExpiresBefore;
+        var idle = query.IdleSince ?? DateTimeOffset.MinValue;
+        var hasIdle = query.IdleSince is not null;
+        var ends = query.GrantEndsBefore ?? DateTimeOffset.MinValue;
+        var hasEnds = query.GrantEndsBefore is not null;
+        var candidates = Tokens.AsNoTracking()
+            .Where(token => token.Status == OAuthConnectionStatus.Active)
+            .Where(token => token.AccessTokenExpiresAt <= due
+                || (hasIdle && token.LastRefreshedAt != null && token.LastRefreshedAt <= idle)
+                || (hasIdle && token.LastRefreshedAt == null && token.AuthorizedAt <= idle)
+                || (hasEnds && token.RefreshTokenExpiresAt <= ends)
+                || (hasEnds && token.EncryptedRefreshToken == null && token.AccessTokenExpiresAt <= ends));
+
+        // Keyset pages over (expiry, id): each page is a short query, so writes between pages never wait on a reader.
+        DateTimeOffset? lastExpiry = null;
+        Guid lastId = default;
+        while (true)
+        {
+            var page = candidates.Where(token => token.AccessTokenExpiresAt != null);
+            if (lastExpiry is { } after)
+            {
+                var afterId = lastId;
+                page = page.Where(token => token.AccessTokenExpiresAt > after || (token.AccessTokenExpiresAt == after && token.Id.CompareTo(afterId) > 0));
+            }
+
+            var rows = await page.OrderBy(token => token.AccessTokenExpiresAt).ThenBy(token => token.Id)
+                .Take(query.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (rows.Count < query.PageSize)
+            {
+                break;
+            }
+
+            lastExpiry = rows[^1].AccessTokenExpiresAt;
+            lastId = rows[^1].Id;
+        }
+
+        // Then the connections whose access token has no known expiry (only the keep-alive and notice bounds match them).
+        Guid? lastNullId = null;
+        while (true)
+        {
+            var page = candidates.Where(token => token.AccessTokenExpiresAt == null);
+            if (lastNullId is { } afterId)
+            {
+                page = page.Where(token => token.Id.CompareTo(afterId) > 0);
+            }
+
+            var rows = await page.OrderBy(token => token.Id).Take(query.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (rows.Count < query.PageSize)
+            {
+                break;
+            }
+
+            lastNullId = rows[^1].Id;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<ProviderConnectionCounts>> CountByProviderAsync(CancellationToken cancellationToken)
+        => await Tokens.AsNoTracking()
+            .GroupBy(token => token.Provider)
+            .Select(group => new ProviderConnectionCounts(
+                group.Key,
+                group.Count(),
+                group.Count(token => token.Status == OAuthConnectionStatus.ReauthRequired)))
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
 
     private static string NewConcurrencyToken() => Guid.NewGuid().ToString("N");
 

@@ -96,4 +96,19 @@ public interface ITokenStore
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The connections, soonest first.</returns>
     ValueTask<IReadOnlyList<OAuthToken>> ListExpiringAsync(string ownerId, DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams the active connections the background refresher must look at (see <see cref="TokenSweepQuery"/>), soonest
+    /// access-token expiry first (connections without one last), reading <see cref="TokenSweepQuery.PageSize"/> rows per
+    /// round trip so that no more than one page is ever held, and no reader stays open between pages.
+    /// </summary>
+    /// <param name="query">The bounds.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The connections, untracked.</returns>
+    IAsyncEnumerable<OAuthToken> StreamForSweepAsync(TokenSweepQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts connections per provider, and those needing re-auth, in one query (health check and metrics).</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One entry per provider that has connections.</returns>
+    ValueTask<IReadOnlyList<ProviderConnectionCounts>> CountByProviderAsync(CancellationToken cancellationToken);
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OAuth2Capture.Background;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Tokens;
@@ -20,7 +22,8 @@ internal sealed partial class TokenRefresher(
     IHttpClientFactory httpClientFactory,
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options,
-    ILogger<TokenRefresher> logger)
+    ILogger<TokenRefresher> logger,
+    ReauthNotificationDispatcher notifications)
 {
     /// <summary>How many times a refreshed result is merged onto a row that changed meanwhile before giving up.</summary>
     private const int MaxMergeAttempts = 3;
@@ -28,7 +31,7 @@ internal sealed partial class TokenRefresher(
     /// <summary>How many times a failing write of refreshed tokens is tried before they are given up as lost.</summary>
     private const int MaxStoreAttempts = 4;
 
-    public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken)
+    public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
         // Re-read: a caller that arrives with stale state must see what the previous flight stored, not refresh again.
         var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
@@ -41,7 +44,7 @@ internal sealed partial class TokenRefresher(
             }
 
             var now = time.GetUtcNow();
-            if (await DecideWithoutProviderAsync(provider, row, now, cancellationToken).ConfigureAwait(false) is { } decided)
+            if (await DecideWithoutProviderAsync(provider, row, now, ahead, cancellationToken).ConfigureAwait(false) is { } decided)
             {
                 return decided;
             }
@@ -81,14 +84,14 @@ internal sealed partial class TokenRefresher(
     }
 
     /// <summary>Answers without calling the provider when the row allows it; <see langword="null"/> when a refresh is due.</summary>
-    private async Task<TokenResult?> DecideWithoutProviderAsync(OAuthProvider provider, OAuthToken row, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<TokenResult?> DecideWithoutProviderAsync(OAuthProvider provider, OAuthToken row, DateTimeOffset now, RefreshAhead? ahead, CancellationToken cancellationToken)
     {
         if (row.Status == OAuthConnectionStatus.ReauthRequired)
         {
             return FromStoredReauth(row);
         }
 
-        if (!TokenFreshness.NeedsRefresh(row, now, options.CurrentValue.RefreshSkew))
+        if (!TokenFreshness.NeedsRefresh(row, now, options.CurrentValue.RefreshSkew) && ahead?.IsDue(row, now) != true)
         {
             return ValidFrom(row);
         }
@@ -319,6 +322,8 @@ internal sealed partial class TokenRefresher(
 
             if (await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
             {
+                // Only the writer whose conditional update flipped the row reports the transition, on any instance.
+                await notifications.ReauthRequiredAsync(provider, row, cancellationToken).ConfigureAwait(false);
                 break;
             }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OAuth2Capture.Background;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Storage;
@@ -77,7 +78,24 @@ internal sealed class TokenValidityService(
             .ToList();
     }
 
-    private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken)
+    /// <summary>
+    /// The background refresher's entry: like <see cref="GetValidTokenAsync(Guid, CancellationToken)"/> (same single flight,
+    /// same classification and bookkeeping), but also renews a connection that <paramref name="ahead"/> says is due.
+    /// </summary>
+    internal async Task<TokenResult> RefreshAheadAsync(Guid connectionId, RefreshAhead ahead, CancellationToken cancellationToken)
+    {
+        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return TokenResult.NotConnected(string.Empty);
+        }
+
+        return catalog.TryGet(row.Provider, out var configured)
+            ? await EvaluateAsync(configured, row, cancellationToken, ahead).ConfigureAwait(false)
+            : UnknownProvider(row.Provider);
+    }
+
+    private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
         if (row.Status == OAuthConnectionStatus.ReauthRequired)
         {
@@ -85,27 +103,29 @@ internal sealed class TokenValidityService(
             return TokenRefresher.FromStoredReauth(row);
         }
 
-        if (!TokenFreshness.NeedsRefresh(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew))
+        if (!TokenFreshness.NeedsRefresh(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew) && ahead?.IsDue(row, time.GetUtcNow()) != true)
         {
             return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
         }
 
-        var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, token), cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, ahead, token), cancellationToken).ConfigureAwait(false);
         if (joined)
         {
             OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name));
+            OAuth2CaptureInstruments.SingleFlightWait.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("provider", provider.Name));
         }
 
         return result;
     }
 
-    private async Task<TokenResult> RefreshInOwnScopeAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken)
+    private async Task<TokenResult> RefreshInOwnScopeAsync(OAuthProvider provider, Guid connectionId, RefreshAhead? ahead, CancellationToken cancellationToken)
     {
         var scope = scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var refresher = scope.ServiceProvider.GetRequiredService<TokenRefresher>();
-            return await refresher.RefreshAsync(provider, connectionId, cancellationToken).ConfigureAwait(false);
+            return await refresher.RefreshAsync(provider, connectionId, cancellationToken, ahead).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using OAuth2Capture.Providers;
+using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
 
@@ -8,7 +9,7 @@ namespace OAuth2Capture.Http.ConnectFlow;
 /// Stores the tokens of a completed connect: a reconnect of an account updates its row in place and clears the re-auth
 /// status; a new account gets a new row; an account connected by another local user is never taken over.
 /// </summary>
-internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protector, TimeProvider time)
+internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protector, TimeProvider time, ReauthNotificationDispatcher notifications)
 {
     public async Task<(OAuthToken Row, bool Reconnected)> UpsertAsync(string ownerId, OAuthProvider provider, ProviderProfile profile, CapturedTokens tokens, CancellationToken cancellationToken)
     {
@@ -29,6 +30,7 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
                 ProviderUserId = profile.Id,
                 CreatedAt = now,
             };
+            var wasReauthRequired = existing?.Status == OAuthConnectionStatus.ReauthRequired;
             Apply(row, profile, tokens, now);
             if (existing is null)
             {
@@ -45,6 +47,12 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
 
             if (await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
             {
+                if (wasReauthRequired)
+                {
+                    // This write flipped the row back to active: the one place a recovery is reported.
+                    await notifications.RecoveredAsync(provider, row, cancellationToken).ConfigureAwait(false);
+                }
+
                 return (row, true);
             }
         }

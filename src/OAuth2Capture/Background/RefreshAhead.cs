@@ -1,0 +1,28 @@
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Background;
+
+/// <summary>
+/// When the background refresher wants a connection renewed even though a user request would not yet: its access token
+/// expires within <paramref name="Window"/>, or it has been idle for <paramref name="KeepAliveAfter"/>. Evaluated on the
+/// row the refresher re-reads inside the single flight, so a connection another caller or instance has just renewed is
+/// no longer due and is not refreshed twice.
+/// </summary>
+/// <param name="Window">How long before expiry to renew.</param>
+/// <param name="KeepAliveAfter">The idle age after which to renew anyway, or <see langword="null"/>.</param>
+internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
+{
+    public bool IsDue(OAuthToken row, DateTimeOffset now)
+        => IsDueForExpiry(row, now) || IsDueForKeepAlive(row, now);
+
+    public bool IsDueForExpiry(OAuthToken row, DateTimeOffset now)
+        => row.AccessTokenExpiresAt is { } expiresAt && expiresAt - Window <= now;
+
+    public bool IsDueForKeepAlive(OAuthToken row, DateTimeOffset now)
+        => KeepAliveAfter is { } age && (row.LastRefreshedAt ?? row.AuthorizedAt) + age <= now;
+
+    /// <summary>When the connection became due: the refresh window's start, else the end of its idle age.</summary>
+    public DateTimeOffset? DueAt(OAuthToken row)
+        => row.AccessTokenExpiresAt is { } expiresAt ? expiresAt - Window
+            : KeepAliveAfter is { } age ? (row.LastRefreshedAt ?? row.AuthorizedAt) + age : null;
+}

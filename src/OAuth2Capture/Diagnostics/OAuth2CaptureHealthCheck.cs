@@ -1,0 +1,51 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Diagnostics;
+
+/// <summary>
+/// Healthy when the store answers, with the share of connections needing re-auth per provider as data; degraded when a
+/// provider's share exceeds the threshold; the registration's failure status (unhealthy) when the store fails.
+/// </summary>
+internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory, double degradedShare) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        IReadOnlyList<ProviderConnectionCounts> counts;
+        try
+        {
+            var scope = scopeFactory.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                counts = await scope.ServiceProvider.GetRequiredService<ITokenStore>().CountByProviderAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "The OAuth2Capture token store does not answer.", exception);
+        }
+
+        ConnectionCountsSnapshot.Update(counts);
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var degraded = new List<string>();
+        foreach (var count in counts.OrderBy(c => c.Provider, StringComparer.Ordinal))
+        {
+            data[count.Provider] = count.ReauthRequiredShare;
+            data[count.Provider + ".connections"] = count.Total;
+            data[count.Provider + ".reauth_required"] = count.ReauthRequired;
+            if (count.ReauthRequiredShare > degradedShare)
+            {
+                degraded.Add(string.Create(CultureInfo.InvariantCulture, $"{count.Provider} ({count.ReauthRequired} of {count.Total})"));
+            }
+        }
+
+        return degraded.Count == 0
+            ? HealthCheckResult.Healthy("The token store answers.", data)
+            : HealthCheckResult.Degraded(
+                string.Create(CultureInfo.InvariantCulture, $"More than {degradedShare:P0} of the connections need re-auth: {string.Join(", ", degraded)}."),
+                data: data);
+    }
+}

@@ -1,0 +1,212 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OAuth2Capture.Background;
+using OAuth2Capture.DevProvider;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tests.DevProvider;
+using OAuth2Capture.Tests.Infrastructure;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Tests.Background;
+
+/// <summary>
+/// The database and Data Protection keys that several app instances share: a SQLite file and a key folder.
+/// </summary>
+internal sealed class SharedDatabase : IDisposable
+{
+    public string DatabasePath { get; } = Path.Combine(Environment.GetEnvironmentVariable("OAUTH2CAPTURE_TEST_DB_DIR") ?? Path.GetTempPath(), $"oauth2capture-bg-{Guid.NewGuid():N}.db");
+
+    public string KeysPath { get; } = Path.Combine(Path.GetTempPath(), $"oauth2capture-bg-keys-{Guid.NewGuid():N}");
+
+    /// <summary>Several instances on one SQLite file: write-ahead logging lets readers and the one writer proceed together
+    /// (the journal mode is stored in the file). Production with many instances uses PostgreSQL.</summary>
+    public SharedDatabase()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+
+        if (Directory.Exists(KeysPath))
+        {
+            Directory.Delete(KeysPath, recursive: true);
+        }
+    }
+}
+
+/// <summary>Collects notifications across instances (registered as a singleton instance in each).</summary>
+internal sealed class RecordingNotifier : OAuth2Capture.Reauth.IReauthNotifier
+{
+    public System.Collections.Concurrent.ConcurrentQueue<OAuth2Capture.Reauth.ReauthNotificationContext> Received { get; } = new();
+
+    public Task NotifyAsync(OAuth2Capture.Reauth.ReauthNotificationContext context, CancellationToken cancellationToken)
+    {
+        Received.Enqueue(context);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>One app instance: OAuth2Capture with the background refresher (timer off; tests call RunOnceAsync) on a shared database.</summary>
+internal sealed class BackgroundHarness : IAsyncDisposable
+{
+    public const string DevName = "dev";
+    public const string FakeName = "fake";
+
+    private readonly IHost host;
+
+    private BackgroundHarness(IHost host, ShiftableTimeProvider clock)
+    {
+        this.host = host;
+        Clock = clock;
+    }
+
+    public ShiftableTimeProvider Clock { get; }
+
+    public IServiceProvider Services => host.Services;
+
+    public BackgroundTokenRefresher Refresher => Services.GetRequiredService<BackgroundTokenRefresher>();
+
+    public static async Task<BackgroundHarness> StartAsync(SharedDatabase database, DevProviderServer? dev = null, FakeTokenEndpoint? fake = null,
+        Action<OAuth2CaptureBackgroundRefreshOptions>? background = null, RecordingNotifier? notifier = null, Action<IServiceCollection>? services = null)
+    {
+        var clock = new ShiftableTimeProvider();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddDataProtection().SetApplicationName("oauth2capture-bg-tests").PersistKeysToFileSystem(new DirectoryInfo(database.KeysPath));
+        var capture = builder.Services.AddOAuth2Capture(options =>
+        {
+            options.Store.ConnectionString = $"Data Source={database.DatabasePath}";
+            options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(10);
+            options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
+            options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
+            options.Resilience.CircuitBreakerMinimumThroughput = 10_000; // the most the validator allows: never trips here
+            if (dev is not null)
+            {
+                options.Providers[DevName] = DevProviderTestSettings.Provider(dev);
+            }
+
+            if (fake is not null)
+            {
+                options.Providers[FakeName] = new OAuthProviderOptions
+                {
+                    ClientId = "fake-client",
+                    ClientSecret = "fake-secret",
+                    AuthorizationEndpoint = new Uri(fake.BaseUri, "/authorize").ToString(),
+                    TokenEndpoint = fake.TokenEndpoint.ToString(),
+                    UserInformationEndpoint = new Uri(fake.BaseUri, "/userinfo").ToString(),
+                    Scopes = ["read"],
+                };
+            }
+
+            background?.Invoke(options.BackgroundRefresh);
+        });
+        if (notifier is not null)
+        {
+            builder.Services.AddSingleton(notifier);
+            builder.Services.AddScoped<OAuth2Capture.Reauth.IReauthNotifier>(sp => sp.GetRequiredService<RecordingNotifier>());
+        }
+
+        services?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BackgroundHarness(host, clock);
+    }
+
+    /// <summary>Runs the code flow at the DevProvider and stores the tokens as the owner's connection.</summary>
+    public async Task<Guid> ConnectDevAsync(DevProviderServer dev, string owner, string devUser, CancellationToken cancellationToken)
+    {
+        var tokens = await DevProviderFlow.ObtainTokensAsync(dev, devUser, cancellationToken);
+        var now = Clock.GetUtcNow();
+        return await SeedAsync(DevName, owner, devUser, tokens.AccessToken, tokens.RefreshToken, now.AddSeconds(tokens.ExpiresIn), cancellationToken);
+    }
+
+    public async Task<Guid> SeedAsync(string provider, string owner, string account, string accessToken, string? refreshToken, DateTimeOffset? expiresAt, CancellationToken cancellationToken,
+        DateTimeOffset? refreshExpiresAt = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var protector = scope.ServiceProvider.GetRequiredService<ITokenProtector>();
+        var now = Clock.GetUtcNow();
+        var row = new OAuthToken
+        {
+            Id = Guid.NewGuid(),
+            OwnerId = owner,
+            Provider = provider,
+            ProviderUserId = account,
+            DisplayName = account,
+            EncryptedAccessToken = protector.Protect(accessToken),
+            EncryptedRefreshToken = refreshToken is null ? null : protector.Protect(refreshToken),
+            AccessTokenExpiresAt = expiresAt,
+            RefreshTokenExpiresAt = refreshExpiresAt,
+            TokenType = "Bearer",
+            CreatedAt = now,
+            UpdatedAt = now.AddHours(-1),
+            AuthorizedAt = now.AddHours(-1),
+        };
+        await scope.ServiceProvider.GetRequiredService<ITokenStore>().CreateAsync(row, cancellationToken);
+        return row.Id;
+    }
+
+    /// <summary>Seeds many fake-provider rows in batches (one SaveChanges per batch), each with its own refresh token <c>rt-{i}</c>.</summary>
+    public async Task SeedManyAsync(int count, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var protector = Services.GetRequiredService<ITokenProtector>();
+        var accessToken = protector.Protect("at-initial");
+        var now = Clock.GetUtcNow();
+        for (var start = 0; start < count; start += 1000)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+            for (var i = start; i < Math.Min(count, start + 1000); i++)
+            {
+                db.Add(new OAuthToken
+                {
+                    Id = Guid.NewGuid(),
+                    OwnerId = $"user-{i}",
+                    Provider = FakeName,
+                    ProviderUserId = $"account-{i}",
+                    EncryptedAccessToken = accessToken,
+                    EncryptedRefreshToken = protector.Protect($"rt-{i}"),
+                    AccessTokenExpiresAt = expiresAt.AddMilliseconds(i % 97),
+                    TokenType = "Bearer",
+                    CreatedAt = now.AddHours(-1),
+                    UpdatedAt = now.AddHours(-1),
+                    AuthorizedAt = now.AddHours(-1),
+                });
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    public async Task<OAuthToken?> ReadRowAsync(Guid id)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ITokenStore>().FindByIdAsync(id, CancellationToken.None);
+    }
+
+    public async Task<TokenResult> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ITokenValidityService>().GetValidTokenAsync(id, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Moq;
+using OAuth2Capture.Diagnostics;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Tests.Background;
+
+/// <summary>The health check over a real SQLite store, and over a store that fails.</summary>
+public sealed class OAuth2CaptureHealthCheckTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_health_check_reports_the_reauth_share_per_provider_and_degrades_above_the_threshold()
+    {
+        await using var fake = await FakeTokenEndpoint.StartAsync();
+        using var db = new SharedDatabase();
+        await using var app = await BackgroundHarness.StartAsync(db, fake: fake, services: services => services.AddHealthChecks()
+            .AddOAuth2Capture(degradedShare: 0.5, name: "lenient")
+            .AddOAuth2Capture(degradedShare: 0.2, name: "strict"));
+        var now = app.Clock.GetUtcNow();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await app.SeedAsync(BackgroundHarness.FakeName, $"user-{i}", $"a{i}", "at", "rt", now.AddHours(1), Ct));
+        }
+
+        var dead = (await app.ReadRowAsync(ids[0]))!;
+        dead.Status = OAuthConnectionStatus.ReauthRequired;
+        dead.ReauthReason = ReauthReason.Revoked;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ITokenStore>().TryUpdateAsync(dead, Ct));
+        }
+
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries["lenient"].Status);
+        Assert.Equal(0.25, report.Entries["lenient"].Data[BackgroundHarness.FakeName]);
+        Assert.Equal(4, report.Entries["lenient"].Data["fake.connections"]);
+        Assert.Equal(HealthStatus.Degraded, report.Entries["strict"].Status);
+        Assert.Contains("fake (1 of 4)", report.Entries["strict"].Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_health_check_is_unhealthy_when_the_store_fails()
+    {
+        var store = new Mock<ITokenStore>();
+        store.Setup(s => s.CountByProviderAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("database is down"));
+        await using var services = new ServiceCollection().AddScoped(_ => store.Object).BuildServiceProvider();
+        var check = new OAuth2CaptureHealthCheck(services.GetRequiredService<IServiceScopeFactory>(), 0.2);
+        var registration = new HealthCheckRegistration("oauth2capture", check, HealthStatus.Unhealthy, null);
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext { Registration = registration }, Ct);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.IsType<InvalidOperationException>(result.Exception);
+    }
+}
