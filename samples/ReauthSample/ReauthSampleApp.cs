@@ -1,3 +1,4 @@
+using OAuth2Capture.Reauth;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -73,6 +74,11 @@ public static class ReauthSampleApp
     private static void AddOAuth2Capture(WebApplicationBuilder builder, SampleUrls urls)
     {
         var capture = builder.Services.AddOAuth2Capture(builder.Configuration.GetSection("OAuth2Capture"));
+
+        // One list for the whole app, so the notifier is the singleton the dashboard reads (AddReauthNotifier<T>()
+        // would make a new, empty instance per scope).
+        builder.Services.AddSingleton<InAppNotifications>();
+        builder.Services.AddScoped<IReauthNotifier>(services => services.GetRequiredService<InAppNotifications>());
         if (builder.Configuration["OAuth2Capture:Store:ConnectionString"] is null)
         {
             var path = Path.Combine(builder.Environment.ContentRootPath, "reauth-sample.db");

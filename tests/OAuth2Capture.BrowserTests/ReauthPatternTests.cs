@@ -152,6 +152,7 @@ public sealed class ReauthPatternTests(BrowserFixture fixture)
 
         await s.SimulateAsync("DevSocial", "Revoke DevSocial's grant");
         await Expect(social).ToContainTextAsync("Needs reconnecting (Revoked)");
+        await Expect(s.Page.Locator("#notification-list li[data-kind=ReauthRequired][data-provider=dev]")).ToContainTextAsync("DevSocial needs you to reconnect (Revoked)");
         await s.ScreenshotAsync("dashboard.png");
 
         await social.GetByRole(AriaRole.Button, new() { Name = "Disconnect DevSocial" }).ClickAsync();

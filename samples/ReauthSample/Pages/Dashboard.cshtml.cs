@@ -6,8 +6,10 @@ using ReauthSample.Services;
 namespace ReauthSample.Pages;
 
 /// <summary>The dashboard: status from the middleware's feature (one store query), expiry warnings from the service.</summary>
-public sealed class DashboardModel(ITokenValidityService tokens, Simulator simulator, SampleProviders providers, TimeProvider time) : SamplePageModel
+public sealed class DashboardModel(ITokenValidityService tokens, Simulator simulator, SampleProviders providers, InAppNotifications notifications, TimeProvider time) : SamplePageModel
 {
+    public IReadOnlyList<InAppNotification> Notifications { get; private set; } = [];
+
     public IReadOnlyList<OAuthProviderStatus> Statuses { get; private set; } = [];
 
     public IReadOnlyList<ExpiringConnection> Expiring { get; private set; } = [];
@@ -16,6 +18,7 @@ public sealed class DashboardModel(ITokenValidityService tokens, Simulator simul
     {
         Statuses = await HttpContext.GetOAuthStatus()!.GetProvidersAsync(HttpContext.RequestAborted);
         Expiring = await tokens.GetExpiringConnectionsAsync(Owner, cancellationToken: HttpContext.RequestAborted);
+        Notifications = notifications.For(Owner);
     }
 
     public async Task<IActionResult> OnPostSimulateAsync(string? provider, string? simulation, int? count)
