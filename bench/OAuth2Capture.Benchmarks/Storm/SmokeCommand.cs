@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OAuth2Capture.Benchmarks.Http;
 using OAuth2Capture.Benchmarks.Micro;
 
 namespace OAuth2Capture.Benchmarks.Storm;
@@ -36,6 +38,8 @@ internal static class SmokeCommand
         {
             await micro.CleanupAsync();
         }
+
+        await RunHttpBenchmarksAsync(failures, output);
 
         StormReport? report = null;
         var timing = new List<string>();
@@ -81,6 +85,56 @@ internal static class SmokeCommand
 
         output.WriteLine(failures.Count == 0 ? "smoke: all targets met" : $"smoke: {failures.Count} target(s) missed");
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Scenarios 1 and 2: the set-up and one request of each benchmark, with the deterministic targets asserted (store
+    /// round trips per request: at most 1 behind <c>.RequireOAuthToken</c>, exactly 1 for the status whatever the number
+    /// of providers). The single requests' times are printed for information only.
+    /// </summary>
+    private static async Task RunHttpBenchmarksAsync(List<string> failures, TextWriter output)
+    {
+        var protectedRequest = new ProtectedRequestBenchmarks();
+        await protectedRequest.SetupAsync();
+        try
+        {
+            var byHand = await TimeAsync(protectedRequest.ByHand);
+            var library = await TimeAsync(protectedRequest.RequireOAuthToken);
+            output.WriteLine(
+                $"protected request: store round trips {protectedRequest.LibraryStoreCommands} (by hand {protectedRequest.ByHandStoreCommands}); " +
+                $"one request {library:0.000} ms (by hand {byHand:0.000} ms, not asserted)");
+            Check(failures, protectedRequest.LibraryStoreCommands <= 1, $"protected request: {protectedRequest.LibraryStoreCommands} store round trips per request, target at most 1");
+        }
+        finally
+        {
+            await protectedRequest.CleanupAsync();
+        }
+
+        foreach (var providers in new[] { 1, 10, 50 })
+        {
+            var status = new StatusMiddlewareBenchmarks { Providers = providers };
+            await status.SetupAsync();
+            try
+            {
+                var byHand = await TimeAsync(status.ByHand);
+                var library = await TimeAsync(status.Status);
+                output.WriteLine(
+                    $"status middleware, {providers} providers: store queries {status.LibraryStoreCommands} (by hand {status.ByHandStoreCommands}); " +
+                    $"one request {library:0.000} ms (by hand {byHand:0.000} ms, not asserted)");
+                Check(failures, status.LibraryStoreCommands == 1, $"status middleware, {providers} providers: {status.LibraryStoreCommands} store queries per request, target exactly 1");
+            }
+            finally
+            {
+                await status.CleanupAsync();
+            }
+        }
+    }
+
+    private static async Task<double> TimeAsync(Func<Task<string>> request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        _ = await request();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
     private static void Check(List<string> failures, bool met, string message)

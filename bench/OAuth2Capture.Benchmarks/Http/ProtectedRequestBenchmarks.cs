@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OAuth2Capture.Benchmarks.Infrastructure;
+using OAuth2Capture.DevProvider;
+using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
+
+namespace OAuth2Capture.Benchmarks.Http;
+
+/// <summary>
+/// Scenario 1: one GET through the whole ASP.NET Core pipeline (TestServer, in process) to a minimal-API endpoint behind
+/// <c>.RequireOAuthToken("dev")</c> that reads <c>HttpContext.GetOAuthToken("dev")</c>, against the same endpoint doing the
+/// one indexed store read by hand (<see cref="ITokenStore.FindLatestAsync"/> + <see cref="ITokenProtector.Unprotect"/>).
+/// Same app, same pipeline (a header signs the user in), same SQLite row holding real DevProvider tokens; both answer
+/// the access token as text. The token is valid, so nothing calls the provider.
+/// </summary>
+[MemoryDiagnoser]
+public class ProtectedRequestBenchmarks
+{
+    public const string Owner = "bench-user";
+    public const string LibraryPath = "/library";
+    public const string ByHandPath = "/by-hand";
+
+    private DevProviderServer? dev;
+    private BenchWebApp? app;
+
+    /// <summary>Gets the store round trips of one request to the library's endpoint, counted once in the set-up.</summary>
+    public long LibraryStoreCommands { get; private set; }
+
+    /// <summary>Gets the store round trips of one request to the hand-written endpoint, counted once in the set-up.</summary>
+    public long ByHandStoreCommands { get; private set; }
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        dev = await DevProviderServer.StartAsync();
+        var server = dev;
+        app = await BenchWebApp.StartAsync(
+            Owner,
+            options => options.Providers[BenchApp.Provider] = new OAuthProviderOptions
+            {
+                ClientId = server.Options.ClientId,
+                ClientSecret = server.Options.ClientSecret,
+                DisplayName = "DevProvider",
+                AuthorizationEndpoint = server.AuthorizationEndpoint.ToString(),
+                TokenEndpoint = server.TokenEndpoint.ToString(),
+                UserInformationEndpoint = server.UserInfoEndpoint.ToString(),
+                RevocationEndpoint = server.RevocationEndpoint.ToString(),
+                IntrospectionEndpoint = server.IntrospectionEndpoint.ToString(),
+                Scopes = [.. DevProviderCodeFlow.Scopes],
+            },
+            Map);
+        var tokens = await DevProviderCodeFlow.ObtainTokensAsync(dev, "alice", CancellationToken.None);
+        await app.SeedAsync(Owner, BenchApp.Provider, tokens.AccessToken, tokens.RefreshToken, TimeSpan.FromSeconds(tokens.ExpiresIn), tokens.Scope);
+
+        // Both endpoints must answer the same token from the same row, without a refresh; then count round trips once.
+        var byHand = await app.GetAsync(ByHandPath);
+        var library = await app.GetAsync(LibraryPath);
+        if (byHand != tokens.AccessToken || library != tokens.AccessToken)
+        {
+            throw new InvalidOperationException("The two endpoints do not answer the stored access token.");
+        }
+
+        ByHandStoreCommands = await app.CountStoreCommandsAsync(ByHandPath);
+        LibraryStoreCommands = await app.CountStoreCommandsAsync(LibraryPath);
+        Console.WriteLine($"// store round trips per request: library {LibraryStoreCommands}, by hand {ByHandStoreCommands}");
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        if (dev is not null)
+        {
+            await dev.DisposeAsync();
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "GET, FindLatestAsync + Unprotect (by hand)")]
+    public Task<string> ByHand() => app!.GetAsync(ByHandPath);
+
+    [Benchmark(Description = "GET, .RequireOAuthToken + GetOAuthToken")]
+    public Task<string> RequireOAuthToken() => app!.GetAsync(LibraryPath);
+
+    private static void Map(WebApplication web)
+    {
+        web.MapGet(LibraryPath, (HttpContext context) => Results.Text(context.GetOAuthToken(BenchApp.Provider)!.AccessToken))
+            .RequireOAuthToken(BenchApp.Provider);
+
+        // What an app would write without the library: the owner from the signed-in user, the one indexed read, a decrypt.
+        web.MapGet(ByHandPath, async (HttpContext context, ITokenStore store, ITokenProtector protector) =>
+        {
+            if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } owner)
+            {
+                return Results.Challenge();
+            }
+
+            var row = await store.FindLatestAsync(owner, BenchApp.Provider, context.RequestAborted);
+            return row is null ? Results.NotFound() : Results.Text(protector.Unprotect(row.EncryptedAccessToken));
+        });
+    }
+}
