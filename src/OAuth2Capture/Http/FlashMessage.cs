@@ -17,8 +17,12 @@ public static class FlashMessage
     /// <summary>Stores a message for the next request, when TempData is available.</summary>
     /// <param name="context">The current request.</param>
     /// <param name="message">The message; <see langword="null"/> stores nothing.</param>
+    /// <param name="provider">
+    /// The provider a "needs reconnecting" message is about, so the banner can drop it once that provider works again;
+    /// <see langword="null"/> for news ("…is reconnected."), which clears any earlier provider mark.
+    /// </param>
     /// <returns><see langword="true"/> when stored.</returns>
-    public static bool Set(HttpContext context, string? message)
+    public static bool Set(HttpContext context, string? message, string? provider = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (message is null || context.RequestServices.GetService<ITempDataDictionaryFactory>() is not { } factory)
@@ -28,9 +32,15 @@ public static class FlashMessage
 
         var tempData = factory.GetTempData(context);
         tempData[Key] = message;
-        // A message set here is news ("…is reconnected."), not the filter's "…needs reconnecting" about a provider: drop
-        // that provider mark, or the banner would hide this message as stale once the provider works again.
-        tempData.Remove(OAuth2CaptureDefaults.TempDataProviderKey);
+        if (provider is null)
+        {
+            tempData.Remove(OAuth2CaptureDefaults.TempDataProviderKey);
+        }
+        else
+        {
+            tempData[OAuth2CaptureDefaults.TempDataProviderKey] = provider;
+        }
+
         tempData.Save();
         return true;
     }

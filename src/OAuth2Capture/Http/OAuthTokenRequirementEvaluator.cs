@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.DependencyInjection;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Reauth;
@@ -111,7 +110,7 @@ internal sealed class OAuthTokenRequirementEvaluator(
 
         if (userCanFix && OAuth2CaptureErrorWriter.WantsHtml(context.Request))
         {
-            KeepMessage(context, error.Detail, result.Provider);
+            FlashMessage.Set(context, error.Detail, result.Provider);
             context.Response.Headers.CacheControl = "no-store";
             context.Response.Redirect(RedirectTarget(context, requirement.RedirectTo) ?? error.ReauthUrl!);
             return;
@@ -124,18 +123,4 @@ internal sealed class OAuthTokenRequirementEvaluator(
         => redirectTo is not null && redirectTo.StartsWith("~/", StringComparison.Ordinal)
             ? context.Request.PathBase + redirectTo[1..]
             : redirectTo;
-
-    /// <summary>Leaves the message for the next page in TempData, when the app registered MVC or Razor Pages.</summary>
-    private static void KeepMessage(HttpContext context, string message, string provider)
-    {
-        if (context.RequestServices.GetService<ITempDataDictionaryFactory>() is not { } factory)
-        {
-            return;
-        }
-
-        var tempData = factory.GetTempData(context);
-        tempData[OAuth2CaptureDefaults.TempDataMessageKey] = message;
-        tempData[OAuth2CaptureDefaults.TempDataProviderKey] = provider;
-        tempData.Save();
-    }
 }

@@ -90,8 +90,7 @@ internal sealed class ProviderTokenValidator(
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return (response.StatusCode, body, null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (OAuth2Capture.Providers.Resilience.ProviderCallFailure.IsUnanswered(ex, cancellationToken))
         {
             return (0, string.Empty, $"{provider.DisplayName} could not be asked ({ex.GetType().Name}).");
         }

@@ -24,8 +24,7 @@ internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory
         {
             response = await httpClientFactory.CreateClient(provider.HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (OAuth2Capture.Providers.Resilience.ProviderCallFailure.IsUnanswered(ex, cancellationToken))
         {
             throw Failure(provider, $"{provider.DisplayName} could not be reached to identify the account.", 503, OAuth2CaptureErrorCodes.ProviderUnavailable);
         }
