@@ -39,6 +39,9 @@ public static class OAuth2CaptureDefaults
     /// </summary>
     public static readonly TimeSpan RefreshLeaseDuration = TimeSpan.FromSeconds(30);
 
+    /// <summary>The default <see cref="OAuth2CaptureOptions.TokenCacheSizeLimit"/>: 10,000 entries.</summary>
+    public const int TokenCacheSizeLimit = 10_000;
+
     /// <summary>The prefix of the named <see cref="System.Net.Http.HttpClient"/> of each provider: <c>OAuth2Capture.</c>.</summary>
     public const string HttpClientNamePrefix = "OAuth2Capture.";
 

@@ -32,6 +32,18 @@ public sealed class OAuth2CaptureOptions
     /// <value>Default: 1 minute. Key: <c>OAuth2Capture:ValidationCacheDuration</c>.</value></summary>
     public TimeSpan ValidationCacheDuration { get; set; } = OAuth2CaptureDefaults.ValidationCacheDuration;
 
+    /// <summary>Gets or sets how long this instance may answer <see cref="Tokens.ITokenValidityService.GetValidTokenAsync(string, string, CancellationToken)"/>
+    /// from memory, without a store round trip, after reading a usable token. <see cref="TimeSpan.Zero"/> turns the cache off.
+    /// An entry never outlives the token's refresh point (expiry minus <see cref="RefreshSkew"/>), and every write this process
+    /// makes through the built-in store forgets the connection at once; a reconnect, revocation or refresh made by
+    /// <em>another</em> instance is seen here only when the entry expires (see docs/performance.md).
+    /// <value>Default: zero (off). Key: <c>OAuth2Capture:TokenCacheDuration</c>.</value></summary>
+    public TimeSpan TokenCacheDuration { get; set; }
+
+    /// <summary>Gets or sets how many entries the token cache holds at most; when it is full of live entries it starts over.
+    /// <value>Default: 10,000. Key: <c>OAuth2Capture:TokenCacheSizeLimit</c>.</value></summary>
+    public int TokenCacheSizeLimit { get; set; } = OAuth2CaptureDefaults.TokenCacheSizeLimit;
+
     /// <summary>Gets or sets where users land after connecting when the <c>returnUrl</c> is missing or not local.
     /// <value>Default: <c>/</c>. Key: <c>OAuth2Capture:DefaultReturnUrl</c>.</value></summary>
     public string DefaultReturnUrl { get; set; } = "/";

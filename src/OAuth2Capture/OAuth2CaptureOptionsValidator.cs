@@ -16,6 +16,9 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
     /// <summary>The longest accepted <see cref="OAuth2CaptureOptions.RefreshSkew"/>: 1 day.</summary>
     internal static readonly TimeSpan MaxRefreshSkew = TimeSpan.FromDays(1);
 
+    /// <summary>The longest accepted <see cref="OAuth2CaptureOptions.TokenCacheDuration"/>: 10 minutes.</summary>
+    internal static readonly TimeSpan MaxTokenCacheDuration = TimeSpan.FromMinutes(10);
+
     private const string Section = OAuth2CaptureDefaults.ConfigurationSection;
 
     /// <summary>Gets the configuration key of one provider, such as <c>OAuth2Capture:Providers:acme</c>.</summary>
@@ -47,6 +50,17 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         if (options.ValidationCacheDuration < TimeSpan.Zero)
         {
             builder.AddError($"{Section}:ValidationCacheDuration must not be negative (found {Format(options.ValidationCacheDuration)}).");
+        }
+
+        if (options.TokenCacheDuration < TimeSpan.Zero || options.TokenCacheDuration > MaxTokenCacheDuration)
+        {
+            builder.AddError($"{Section}:TokenCacheDuration must be between 00:00:00 (off) and 00:10:00 (found {Format(options.TokenCacheDuration)}): " +
+                "a longer cache hides another instance's reconnect or revocation for longer.");
+        }
+
+        if (options.TokenCacheSizeLimit < 1)
+        {
+            builder.AddError($"{Section}:TokenCacheSizeLimit must be at least 1 (found {options.TokenCacheSizeLimit}).");
         }
 
         if (options.ReauthLoopThreshold < 1)

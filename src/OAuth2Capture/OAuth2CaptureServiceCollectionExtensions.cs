@@ -64,6 +64,9 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
 
         services.TryAddSingleton<RefreshCoordinator>();
+        services.TryAddSingleton<CoalescedReads<(string OwnerId, string Provider)>>();
+        services.TryAddSingleton<CoalescedReads<Guid>>();
+        services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<ITokenValidityService, TokenValidityService>();

@@ -15,7 +15,8 @@ namespace OAuth2Capture.Benchmarks.Http;
 /// <c>.RequireOAuthToken("dev")</c> that reads <c>HttpContext.GetOAuthToken("dev")</c>, against the same endpoint doing the
 /// one indexed store read by hand (<see cref="ITokenStore.FindLatestAsync"/> + <see cref="ITokenProtector.Unprotect"/>).
 /// Same app, same pipeline (a header signs the user in), same SQLite row holding real DevProvider tokens; both answer
-/// the access token as text. The token is valid, so nothing calls the provider.
+/// the access token as text. The token is valid, so nothing calls the provider. A second app, identical but for
+/// <c>OAuth2Capture:TokenCacheDuration</c>, serves the library's endpoint from the token cache.
 /// </summary>
 [MemoryDiagnoser]
 public class ProtectedRequestBenchmarks
@@ -24,8 +25,12 @@ public class ProtectedRequestBenchmarks
     public const string LibraryPath = "/library";
     public const string ByHandPath = "/by-hand";
 
+    /// <summary>The cache duration of the second app: longer than a benchmark run, within what the validator allows.</summary>
+    public static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(10);
+
     private DevProviderServer? dev;
     private BenchWebApp? app;
+    private BenchWebApp? cachedApp;
 
     /// <summary>Gets the store round trips of one request to the library's endpoint, counted once in the set-up.</summary>
     public long LibraryStoreCommands { get; private set; }
@@ -33,48 +38,31 @@ public class ProtectedRequestBenchmarks
     /// <summary>Gets the store round trips of one request to the hand-written endpoint, counted once in the set-up.</summary>
     public long ByHandStoreCommands { get; private set; }
 
+    /// <summary>Gets the store round trips of one request to the library's endpoint with the token cache on (after its first request).</summary>
+    public long CachedStoreCommands { get; private set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
         dev = await DevProviderServer.StartAsync();
-        var server = dev;
-        app = await BenchWebApp.StartAsync(
-            Owner,
-            options => options.Providers[BenchApp.Provider] = new OAuthProviderOptions
-            {
-                ClientId = server.Options.ClientId,
-                ClientSecret = server.Options.ClientSecret,
-                DisplayName = "DevProvider",
-                AuthorizationEndpoint = server.AuthorizationEndpoint.ToString(),
-                TokenEndpoint = server.TokenEndpoint.ToString(),
-                UserInformationEndpoint = server.UserInfoEndpoint.ToString(),
-                RevocationEndpoint = server.RevocationEndpoint.ToString(),
-                IntrospectionEndpoint = server.IntrospectionEndpoint.ToString(),
-                Scopes = [.. DevProviderCodeFlow.Scopes],
-            },
-            Map);
-        var tokens = await DevProviderCodeFlow.ObtainTokensAsync(dev, "alice", CancellationToken.None);
-        await app.SeedAsync(Owner, BenchApp.Provider, tokens.AccessToken, tokens.RefreshToken, TimeSpan.FromSeconds(tokens.ExpiresIn), tokens.Scope);
-
-        // Both endpoints must answer the same token from the same row, without a refresh; then count round trips once.
-        var byHand = await app.GetAsync(ByHandPath);
-        var library = await app.GetAsync(LibraryPath);
-        if (byHand != tokens.AccessToken || library != tokens.AccessToken)
-        {
-            throw new InvalidOperationException("The two endpoints do not answer the stored access token.");
-        }
+        app = await StartAppAsync(dev, TimeSpan.Zero);
+        cachedApp = await StartAppAsync(dev, CacheDuration);
 
         ByHandStoreCommands = await app.CountStoreCommandsAsync(ByHandPath);
         LibraryStoreCommands = await app.CountStoreCommandsAsync(LibraryPath);
-        Console.WriteLine($"// store round trips per request: library {LibraryStoreCommands}, by hand {ByHandStoreCommands}");
+        CachedStoreCommands = await cachedApp.CountStoreCommandsAsync(LibraryPath);
+        Console.WriteLine($"// store round trips per request: library {LibraryStoreCommands}, by hand {ByHandStoreCommands}, library with the token cache {CachedStoreCommands}");
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        if (app is not null)
+        foreach (var web in new[] { app, cachedApp })
         {
-            await app.DisposeAsync();
+            if (web is not null)
+            {
+                await web.DisposeAsync();
+            }
         }
 
         if (dev is not null)
@@ -88,6 +76,44 @@ public class ProtectedRequestBenchmarks
 
     [Benchmark(Description = "GET, .RequireOAuthToken + GetOAuthToken")]
     public Task<string> RequireOAuthToken() => app!.GetAsync(LibraryPath);
+
+    [Benchmark(Description = "GET, .RequireOAuthToken + GetOAuthToken, token cache on")]
+    public Task<string> RequireOAuthTokenCached() => cachedApp!.GetAsync(LibraryPath);
+
+    /// <summary>Starts one app with a real connection for <see cref="Owner"/>, and checks that both endpoints answer its access token without a refresh.</summary>
+    private static async Task<BenchWebApp> StartAppAsync(DevProviderServer server, TimeSpan tokenCache)
+    {
+        var web = await BenchWebApp.StartAsync(
+            Owner,
+            options =>
+            {
+                options.TokenCacheDuration = tokenCache;
+                options.Providers[BenchApp.Provider] = new OAuthProviderOptions
+                {
+                    ClientId = server.Options.ClientId,
+                    ClientSecret = server.Options.ClientSecret,
+                    DisplayName = "DevProvider",
+                    AuthorizationEndpoint = server.AuthorizationEndpoint.ToString(),
+                    TokenEndpoint = server.TokenEndpoint.ToString(),
+                    UserInformationEndpoint = server.UserInfoEndpoint.ToString(),
+                    RevocationEndpoint = server.RevocationEndpoint.ToString(),
+                    IntrospectionEndpoint = server.IntrospectionEndpoint.ToString(),
+                    Scopes = [.. DevProviderCodeFlow.Scopes],
+                };
+            },
+            Map);
+        var tokens = await DevProviderCodeFlow.ObtainTokensAsync(server, "alice", CancellationToken.None);
+        await web.SeedAsync(Owner, BenchApp.Provider, tokens.AccessToken, tokens.RefreshToken, TimeSpan.FromSeconds(tokens.ExpiresIn), tokens.Scope);
+
+        var byHand = await web.GetAsync(ByHandPath);
+        var library = await web.GetAsync(LibraryPath);
+        if (byHand != tokens.AccessToken || library != tokens.AccessToken)
+        {
+            throw new InvalidOperationException("The two endpoints do not answer the stored access token.");
+        }
+
+        return web;
+    }
 
     private static void Map(WebApplication web)
     {

@@ -41,7 +41,10 @@ internal sealed class BenchApp : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<BenchApp> StartAsync(DevProviderServer dev, CancellationToken cancellationToken = default)
+    /// <param name="dev">The provider.</param>
+    /// <param name="tokenCache">The library's <c>TokenCacheDuration</c>; zero (the default) leaves the cache off.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<BenchApp> StartAsync(DevProviderServer dev, TimeSpan tokenCache = default, CancellationToken cancellationToken = default)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -53,6 +56,7 @@ internal sealed class BenchApp : IAsyncDisposable
         builder.Services.AddOAuth2Capture(options =>
         {
             options.Store.ConnectionString = $"Data Source={databasePath}";
+            options.TokenCacheDuration = tokenCache;
             options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
             options.Resilience.TotalTimeout = TimeSpan.FromSeconds(30);
             options.RefreshLeaseDuration = TimeSpan.FromSeconds(45); // must outlast the total timeout

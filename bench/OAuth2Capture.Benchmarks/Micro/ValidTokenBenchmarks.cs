@@ -14,7 +14,8 @@ namespace OAuth2Capture.Benchmarks.Micro;
 /// (<see cref="ITokenStore.FindLatestAsync"/> + <see cref="ITokenProtector.Unprotect"/>), same SQLite file, same row.
 /// <para>
 /// <c>PerRequest</c> opens a DI scope per call, as a request does (so a new DbContext each time); <c>SharedScope</c> resolves
-/// the services once and shows the library's own overhead without the scope and context set-up.
+/// the services once and shows the library's own overhead without the scope and context set-up. The "token cache on" rows
+/// run against a second app with <c>OAuth2Capture:TokenCacheDuration</c> set: after the first call, no store round trip.
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
@@ -30,6 +31,9 @@ public class ValidTokenBenchmarks
     private ITokenValidityService? sharedService;
     private ITokenStore? sharedStore;
     private ITokenProtector? sharedProtector;
+    private BenchApp? cachedApp;
+    private AsyncServiceScope cachedScope;
+    private ITokenValidityService? cachedService;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -42,6 +46,11 @@ public class ValidTokenBenchmarks
         sharedStore = sharedScope.ServiceProvider.GetRequiredService<ITokenStore>();
         sharedProtector = sharedScope.ServiceProvider.GetRequiredService<ITokenProtector>();
 
+        cachedApp = await BenchApp.StartAsync(dev, TimeSpan.FromMinutes(10));
+        await cachedApp.ConnectAsync(Owner, "bob");
+        cachedScope = cachedApp.Services.CreateAsyncScope();
+        cachedService = cachedScope.ServiceProvider.GetRequiredService<ITokenValidityService>();
+
         // Both paths must hand out the same token from the same row, from the store, without a refresh.
         var byHand = await StoreReadByHand();
         var result = await GetValidToken();
@@ -49,15 +58,28 @@ public class ValidTokenBenchmarks
         {
             throw new InvalidOperationException($"The two paths disagree: {result.Status}.");
         }
+
+        var stored = await cachedApp.ReadTokenByHandAsync(Owner);
+        var first = await GetValidTokenCached();
+        var commandsBefore = cachedApp.Commands.Count;
+        var again = await GetValidTokenCachedSharedScope();
+        if (first.AccessToken != stored || again.AccessToken != stored || cachedApp.Commands.Count != commandsBefore)
+        {
+            throw new InvalidOperationException("The cached path does not answer the stored token from memory.");
+        }
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
         await sharedScope.DisposeAsync();
-        if (app is not null)
+        await cachedScope.DisposeAsync();
+        foreach (var bench in new[] { app, cachedApp })
         {
-            await app.DisposeAsync();
+            if (bench is not null)
+            {
+                await bench.DisposeAsync();
+            }
         }
 
         if (dev is not null)
@@ -74,6 +96,10 @@ public class ValidTokenBenchmarks
     [BenchmarkCategory("PerRequest")]
     public Task<TokenResult> GetValidToken() => app!.GetValidTokenAsync(Owner);
 
+    [Benchmark(Description = "GetValidTokenAsync, token cache on")]
+    [BenchmarkCategory("PerRequest")]
+    public Task<TokenResult> GetValidTokenCached() => cachedApp!.GetValidTokenAsync(Owner);
+
     [Benchmark(Baseline = true, Description = "FindLatestAsync + Unprotect (by hand)")]
     [BenchmarkCategory("SharedScope")]
     public async Task<string?> StoreReadByHandSharedScope()
@@ -85,4 +111,8 @@ public class ValidTokenBenchmarks
     [Benchmark(Description = "GetValidTokenAsync")]
     [BenchmarkCategory("SharedScope")]
     public Task<TokenResult> GetValidTokenSharedScope() => sharedService!.GetValidTokenAsync(Owner, BenchApp.Provider);
+
+    [Benchmark(Description = "GetValidTokenAsync, token cache on")]
+    [BenchmarkCategory("SharedScope")]
+    public Task<TokenResult> GetValidTokenCachedSharedScope() => cachedService!.GetValidTokenAsync(Owner, BenchApp.Provider);
 }

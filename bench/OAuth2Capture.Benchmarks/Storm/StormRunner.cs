@@ -17,6 +17,10 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
 {
     public const string LibraryName = "OAuth2Capture (single flight)";
     public const string NaiveName = "naive (no single flight)";
+    public const string CachedName = "OAuth2Capture, token cache on";
+
+    /// <summary>The cached app's <c>TokenCacheDuration</c>; the storm's clock jump expires its entries with the token.</summary>
+    public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(10);
 
     public async Task<StormReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -25,13 +29,17 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
         var ct = bound.Token;
 
         await using var dev = await DevProviderServer.StartAsync(cancellationToken: ct);
-        await using var app = await BenchApp.StartAsync(dev, ct);
+        await using var app = await BenchApp.StartAsync(dev, cancellationToken: ct);
+        await using var cachedApp = await BenchApp.StartAsync(dev, CacheDuration, ct);
         using var naive = new NaiveRefresher(app);
 
         // Warm-up (JIT, connection pools, the provider's first requests), not measured.
-        await app.ConnectAsync("warm-user", "warm", ct);
-        app.ExpireAccessTokens();
-        Require(await app.GetValidTokenAsync("warm-user", ct), "warm-up refresh");
+        foreach (var warming in new[] { app, cachedApp })
+        {
+            await warming.ConnectAsync("warm-user", "warm", ct);
+            warming.ExpireAccessTokens();
+            Require(await warming.GetValidTokenAsync("warm-user", ct), "warm-up refresh");
+        }
 
         // The valid path: store round trips of one call with a fresh token.
         var commandsBefore = app.Commands.Count;
@@ -40,7 +48,8 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
 
         // One discarded burst grows the store's connection pool to N, as a busy app's would be, so that the first measured
         // burst does not pay for opening connections.
-        _ = await ReleaseAsync("warm-user", LibraryCallAsync, ct);
+        _ = await ReleaseAsync("warm-user", (owner, token) => LibraryCallAsync(app, owner, token), ct);
+        _ = await ReleaseAsync("warm-user", (owner, token) => LibraryCallAsync(cachedApp, owner, token), ct);
 
         await app.ConnectAsync("warm-naive", "warmnaive", ct);
         app.ExpireAccessTokens();
@@ -49,15 +58,16 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
         var single = await MeasureSingleRefreshAsync(app, ct);
         output.WriteLine($"single refresh (median of {settings.Singles}): {Ms(single)} ms");
 
-        var library = await StormAsync(app, "storm-user", "storm", LibraryName, single, LibraryCallAsync, ct);
+        var library = await StormAsync(app, "storm-user", "storm", LibraryName, single, (owner, token) => LibraryCallAsync(app, owner, token), ct);
         var baseline = await StormAsync(app, "naive-user", "naive", NaiveName, single, naive.GetTokenAsync, ct);
-        return new StormReport(settings, validPathCommands, single, [library, baseline]);
+        var cached = await StormAsync(cachedApp, "cached-user", "cached", CachedName, single, (owner, token) => LibraryCallAsync(cachedApp, owner, token), ct);
+        return new StormReport(settings, validPathCommands, single, [library, baseline, cached]);
+    }
 
-        async Task<NaiveOutcome> LibraryCallAsync(string owner, CancellationToken token)
-        {
-            var result = await app.GetValidTokenAsync(owner, token);
-            return new NaiveOutcome(result.Succeeded, false, false, result.Error ?? (result.Succeeded ? null : result.Status.ToString()), result.AccessToken);
-        }
+    private static async Task<NaiveOutcome> LibraryCallAsync(BenchApp app, string owner, CancellationToken token)
+    {
+        var result = await app.GetValidTokenAsync(owner, token);
+        return new NaiveOutcome(result.Succeeded, false, false, result.Error ?? (result.Succeeded ? null : result.Status.ToString()), result.AccessToken);
     }
 
     private async Task<TimeSpan> MeasureSingleRefreshAsync(BenchApp app, CancellationToken ct)
@@ -168,6 +178,8 @@ internal sealed record StormReport(StormSettings Settings, long ValidPathStoreCo
     public StormResult Library => Results[0];
 
     public StormResult Naive => Results[1];
+
+    public StormResult Cached => Results[2];
 
     public string ToMarkdown()
     {

@@ -17,5 +17,5 @@ public static class OAuth2CaptureDiagnostics
     internal static readonly Counter<long> RefreshOutcomes = Meter.CreateCounter<long>("oauth2capture.refresh.outcomes", description: "Refresh attempts by outcome.");
 
     /// <summary>Callers that joined a refresh already in flight instead of starting one.</summary>
-    internal static readonly Counter<long> SingleFlightJoins = Meter.CreateCounter<long>("oauth2capture.refresh.single_flight_joins", description: "Callers that waited on a refresh already in flight.");
+    internal static readonly Counter<long> SingleFlightJoins = Meter.CreateCounter<long>("oauth2capture.refresh.single_flight_joins", description: "Callers that shared a read (stage=read) or a refresh (stage=refresh) of the same token already in flight.");
 }

@@ -11,7 +11,9 @@ namespace OAuth2Capture.Storage;
 /// </summary>
 /// <typeparam name="TContext">The context that maps <see cref="OAuthToken"/>.</typeparam>
 /// <param name="context">The scoped context.</param>
-internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
+/// <param name="cache">The token cache to tell about every committed write that changes a connection's tokens or status, when
+/// there is one (see <see cref="OAuth2CaptureOptions.TokenCacheDuration"/>).</param>
+internal sealed class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenCache? cache = null) : ITokenStore
     where TContext : DbContext
 {
     private const int SqliteConstraint = 19;
@@ -100,6 +102,7 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
         try
         {
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            cache?.Invalidate(token.Id, token.OwnerId, token.Provider);
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
@@ -136,6 +139,7 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
         {
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             updated = true;
+            cache?.Invalidate(token.Id, token.OwnerId, token.Provider);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -211,10 +215,24 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context) : ITokenStore
 
     /// <inheritdoc/>
     public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
-        => await Tokens
+    {
+        // The cache is keyed by owner and provider too, which the id alone does not give: one more read, only with the cache on.
+        var owner = cache?.Enabled == true
+            ? await Tokens.AsNoTracking().Where(token => token.Id == id)
+                .Select(token => new { token.OwnerId, token.Provider })
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        var deleted = await Tokens
             .Where(token => token.Id == id)
             .ExecuteDeleteAsync(cancellationToken)
             .ConfigureAwait(false) > 0;
+        if (owner is not null)
+        {
+            cache!.Invalidate(id, owner.OwnerId, owner.Provider);
+        }
+
+        return deleted;
+    }
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<OAuthToken>> ListExpiringAsync(string ownerId, DateTimeOffset before, CancellationToken cancellationToken)

@@ -10,12 +10,17 @@ namespace OAuth2Capture.Tokens;
 /// <summary>
 /// The default <see cref="ITokenValidityService"/>: answers from the store when it can (a valid token, or a connection
 /// already known to need re-auth), and otherwise runs one refresh per connection however many callers ask at once.
+/// Concurrent callers for the same token share one store read (<see cref="CoalescedReads{TKey}"/>), and with
+/// <see cref="OAuth2CaptureOptions.TokenCacheDuration"/> set a usable token is answered from memory (<see cref="TokenCache"/>).
 /// </summary>
 internal sealed class TokenValidityService(
     ITokenStore store,
     ITokenProtector protector,
     IOAuthProviderCatalog catalog,
     RefreshCoordinator coordinator,
+    CoalescedReads<(string OwnerId, string Provider)> latestReads,
+    CoalescedReads<Guid> connectionReads,
+    TokenCache cache,
     IServiceScopeFactory scopeFactory,
     ProviderTokenValidator validator,
     TimeProvider time,
@@ -30,23 +35,45 @@ internal sealed class TokenValidityService(
             return UnknownProvider(provider);
         }
 
-        var row = await store.FindLatestAsync(ownerId, configured.Name, cancellationToken).ConfigureAwait(false);
-        return row is null
-            ? TokenResult.NotConnected(configured.Name)
-            : await EvaluateAsync(configured, row, cancellationToken).ConfigureAwait(false);
+        if (cache.TryGet(ownerId, configured.Name, out var cached))
+        {
+            return cached;
+        }
+
+        var (result, joined) = await latestReads.RunAsync((ownerId, configured.Name), token => ReadLatestAsync(ownerId, configured, token), cancellationToken).ConfigureAwait(false);
+        CountJoin(joined, configured.Name);
+        return result;
     }
 
     public async Task<TokenResult> GetValidTokenAsync(Guid connectionId, CancellationToken cancellationToken = default)
     {
-        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        if (cache.TryGet(connectionId, out var cached))
         {
-            return TokenResult.NotConnected(string.Empty);
+            return cached;
         }
 
-        return catalog.TryGet(row.Provider, out var configured)
-            ? await EvaluateAsync(configured, row, cancellationToken).ConfigureAwait(false)
-            : UnknownProvider(row.Provider);
+        var (result, joined) = await connectionReads.RunAsync(connectionId, ReadConnectionAsync, cancellationToken).ConfigureAwait(false);
+        CountJoin(joined, result.Provider);
+        return result;
+
+        async Task<TokenResult> ReadConnectionAsync(CancellationToken token)
+        {
+            var stamp = cache.BeginRead();
+            var row = await store.FindByIdAsync(connectionId, token).ConfigureAwait(false);
+            if (row is null)
+            {
+                return TokenResult.NotConnected(string.Empty);
+            }
+
+            if (!catalog.TryGet(row.Provider, out var configured))
+            {
+                return UnknownProvider(row.Provider);
+            }
+
+            var result = await EvaluateAsync(configured, row, token).ConfigureAwait(false);
+            cache.AddConnection(result, stamp);
+            return result;
+        }
     }
 
     public async Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
@@ -112,11 +139,34 @@ internal sealed class TokenValidityService(
         var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, ahead, token), cancellationToken).ConfigureAwait(false);
         if (joined)
         {
-            OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name));
+            OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name), new KeyValuePair<string, object?>("stage", "refresh"));
             OAuth2CaptureInstruments.SingleFlightWait.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("provider", provider.Name));
         }
 
         return result;
+    }
+
+    private async Task<TokenResult> ReadLatestAsync(string ownerId, OAuthProvider provider, CancellationToken cancellationToken)
+    {
+        // The stamp comes before the read: a write committed meanwhile outranks what this read saw (see TokenCache).
+        var stamp = cache.BeginRead();
+        var row = await store.FindLatestAsync(ownerId, provider.Name, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return TokenResult.NotConnected(provider.Name);
+        }
+
+        var result = await EvaluateAsync(provider, row, cancellationToken).ConfigureAwait(false);
+        cache.AddLatest(ownerId, result, stamp);
+        return result;
+    }
+
+    private static void CountJoin(bool joined, string provider)
+    {
+        if (joined)
+        {
+            OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("stage", "read"));
+        }
     }
 
     private async Task<TokenResult> RefreshInOwnScopeAsync(OAuthProvider provider, Guid connectionId, RefreshAhead? ahead, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OAuth2Capture.DevProvider;
 using OAuth2Capture.Storage;
@@ -47,6 +48,28 @@ public sealed class RequireOAuthTokenTests : IAsyncLifetime
         Assert.Equal("Valid", body!.Status);
         Assert.Equal(tokens.AccessToken, body.AccessToken);
         Assert.Equal(before, dev.Stats.TokenRequests);
+    }
+
+    [Fact]
+    public async Task Endpoint_with_the_token_cache_on_serves_repeated_requests_without_a_store_round_trip()
+    {
+        await using var cached = await WebAppHarness.StartAsync(dev, services => services.Configure<OAuth2CaptureOptions>(o => o.TokenCacheDuration = TimeSpan.FromSeconds(30)));
+        var (_, tokens) = await cached.ConnectAsync("user-1", "alice", Ct);
+        using var api = cached.Api();
+        using (var first = await api.GetAsync("api/repos", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var before = cached.Commands.Count;
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await api.GetAsync("api/repos", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(tokens.AccessToken, (await response.Content.ReadFromJsonAsync<TokenAnswerBody>(Ct))!.AccessToken);
+        }
+
+        Assert.Equal(before, cached.Commands.Count);
     }
 
     [Fact]
