@@ -23,10 +23,14 @@ internal static class StorageServiceCollectionExtensions
 
         if (!services.Any(descriptor => descriptor.ServiceType == typeof(OAuth2CaptureDbContext)))
         {
+            // The options depend on nothing scoped, so they are built once (singleton) instead of once per request: every
+            // request that reads a token opens a scope, and rebuilding the provider options there cost ~20 KB each time.
             services.AddDbContext<OAuth2CaptureDbContext>(static (provider, builder) =>
-                ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store));
+                ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store),
+                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddDbContext<OAuth2CapturePostgreSqlDbContext>(static (provider, builder) =>
-                builder.UseNpgsql(provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.ConnectionString));
+                builder.UseNpgsql(provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.ConnectionString),
+                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
             // The engine is known only once options are bound, so the context is chosen per scope. On PostgreSQL it is the
             // derived type that owns the PostgreSQL migrations; the store and the start-up migrations see one context type.
