@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OAuth2Capture.Benchmarks.Infrastructure;
 using OAuth2Capture.DevProvider;
-using OAuth2Capture.Providers;
 using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Benchmarks.Http;
@@ -88,18 +87,7 @@ public class ProtectedRequestBenchmarks
             options =>
             {
                 options.TokenCacheDuration = tokenCache;
-                options.Providers[BenchApp.Provider] = new OAuthProviderOptions
-                {
-                    ClientId = server.Options.ClientId,
-                    ClientSecret = server.Options.ClientSecret,
-                    DisplayName = "DevProvider",
-                    AuthorizationEndpoint = server.AuthorizationEndpoint.ToString(),
-                    TokenEndpoint = server.TokenEndpoint.ToString(),
-                    UserInformationEndpoint = server.UserInfoEndpoint.ToString(),
-                    RevocationEndpoint = server.RevocationEndpoint.ToString(),
-                    IntrospectionEndpoint = server.IntrospectionEndpoint.ToString(),
-                    Scopes = [.. DevProviderCodeFlow.Scopes],
-                };
+                options.Providers[BenchApp.Provider] = BenchApp.ProviderOptions(server);
             },
             Map);
         var tokens = await DevProviderCodeFlow.ObtainTokensAsync(server, "alice", CancellationToken.None);

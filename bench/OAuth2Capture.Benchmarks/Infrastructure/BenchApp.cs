@@ -61,24 +61,27 @@ internal sealed class BenchApp : IAsyncDisposable
             options.Resilience.TotalTimeout = TimeSpan.FromSeconds(30);
             options.RefreshLeaseDuration = TimeSpan.FromSeconds(45); // must outlast the total timeout
             options.Resilience.CircuitBreakerMinimumThroughput = 10_000; // the most the validator allows: never trips here
-            options.Providers[Provider] = new OAuthProviderOptions
-            {
-                ClientId = dev.Options.ClientId,
-                ClientSecret = dev.Options.ClientSecret,
-                DisplayName = "DevProvider",
-                AuthorizationEndpoint = dev.AuthorizationEndpoint.ToString(),
-                TokenEndpoint = dev.TokenEndpoint.ToString(),
-                UserInformationEndpoint = dev.UserInfoEndpoint.ToString(),
-                RevocationEndpoint = dev.RevocationEndpoint.ToString(),
-                IntrospectionEndpoint = dev.IntrospectionEndpoint.ToString(),
-                Scopes = [.. DevProviderCodeFlow.Scopes],
-            };
+            options.Providers[Provider] = ProviderOptions(dev);
         });
         builder.Services.ConfigureDbContext<OAuth2CaptureDbContext>(db => db.AddInterceptors(commands));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new BenchApp(host, databasePath, dev, clock, commands);
     }
+
+    /// <summary>The DevProvider as a generic provider defined by its endpoints only, as an app would configure it.</summary>
+    public static OAuthProviderOptions ProviderOptions(DevProviderServer dev) => new()
+    {
+        ClientId = dev.Options.ClientId,
+        ClientSecret = dev.Options.ClientSecret,
+        DisplayName = "DevProvider",
+        AuthorizationEndpoint = dev.AuthorizationEndpoint.ToString(),
+        TokenEndpoint = dev.TokenEndpoint.ToString(),
+        UserInformationEndpoint = dev.UserInfoEndpoint.ToString(),
+        RevocationEndpoint = dev.RevocationEndpoint.ToString(),
+        IntrospectionEndpoint = dev.IntrospectionEndpoint.ToString(),
+        Scopes = [.. DevProviderCodeFlow.Scopes],
+    };
 
     /// <summary>Runs the code flow at the DevProvider for <paramref name="devUser"/> and stores the tokens as <paramref name="owner"/>'s connection.</summary>
     public async Task<Guid> ConnectAsync(string owner, string devUser, CancellationToken cancellationToken = default)

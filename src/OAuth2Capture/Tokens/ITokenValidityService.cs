@@ -14,6 +14,10 @@ public interface ITokenValidityService
     /// <param name="provider">The provider name, for example <c>github</c>.</param>
     /// <param name="cancellationToken">Cancels the caller's wait (never a refresh other callers share).</param>
     /// <returns>The result; never throws for provider failures.</returns>
+    /// <remarks>
+    /// One store read per call, shared by concurrent calls for the same owner and provider; none while the token is in the
+    /// optional cache (<see cref="OAuth2CaptureOptions.TokenCacheDuration"/>, off by default).
+    /// </remarks>
     Task<TokenResult> GetValidTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a usable access token for one connection, refreshing it when needed.</summary>

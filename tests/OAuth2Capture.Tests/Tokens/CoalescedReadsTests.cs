@@ -16,20 +16,14 @@ public sealed class CoalescedReadsTests
     public async Task RunAsync_with_100_callers_during_one_read_runs_the_read_once_and_answers_everyone_its_result()
     {
         var reads = new CoalescedReads<string>();
-        var release = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        Task<TokenResult> Read(CancellationToken _)
-        {
-            Interlocked.Increment(ref calls);
-            return release.Task;
-        }
+        var read = new HeldRead();
 
-        var leader = reads.RunAsync("user-1", Read, Ct);
-        var joiners = Enumerable.Range(0, 100).Select(_ => reads.RunAsync("user-1", Read, Ct)).ToArray();
-        release.SetResult(Answer);
+        var leader = reads.RunAsync("user-1", read.RunAsync, Ct);
+        var joiners = Enumerable.Range(0, 100).Select(_ => reads.RunAsync("user-1", read.RunAsync, Ct)).ToArray();
+        read.Release(Answer);
         var results = await Task.WhenAll([leader, .. joiners]);
 
-        Assert.Equal(1, calls);
+        Assert.Equal(1, read.Calls);
         Assert.False(results[0].Joined);
         Assert.All(results.Skip(1), r => Assert.True(r.Joined));
         Assert.All(results, r => Assert.Same(Answer, r.Result));
@@ -58,20 +52,14 @@ public sealed class CoalescedReadsTests
     public async Task RunAsync_for_different_keys_never_shares_a_read()
     {
         var reads = new CoalescedReads<string>();
-        var release = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        Task<TokenResult> Read(CancellationToken _)
-        {
-            Interlocked.Increment(ref calls);
-            return release.Task;
-        }
+        var read = new HeldRead();
 
-        var first = reads.RunAsync("user-1", Read, Ct);
-        var second = reads.RunAsync("user-2", Read, Ct);
-        release.SetResult(Answer);
+        var first = reads.RunAsync("user-1", read.RunAsync, Ct);
+        var second = reads.RunAsync("user-2", read.RunAsync, Ct);
+        read.Release(Answer);
         await Task.WhenAll(first, second);
 
-        Assert.Equal(2, calls);
+        Assert.Equal(2, read.Calls);
         Assert.False((await second).Joined);
     }
 
@@ -130,5 +118,22 @@ public sealed class CoalescedReadsTests
         Assert.Equal("the database is down", (await Assert.ThrowsAsync<InvalidOperationException>(() => leader)).Message);
         Assert.Equal("the database is down", (await Assert.ThrowsAsync<InvalidOperationException>(() => joiner)).Message);
         Assert.Same(Answer, (await reads.RunAsync("user-1", _ => Task.FromResult(Answer), Ct)).Result);
+    }
+
+    /// <summary>A read that stays open until the test releases it, counting how often it was started.</summary>
+    private sealed class HeldRead
+    {
+        private readonly TaskCompletionSource<TokenResult> release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int calls;
+
+        public int Calls => Volatile.Read(ref calls);
+
+        public Task<TokenResult> RunAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref calls);
+            return release.Task;
+        }
+
+        public void Release(TokenResult result) => release.SetResult(result);
     }
 }
