@@ -112,7 +112,8 @@ internal sealed partial class BackgroundTokenRefresher(
             var first = true;
             try
             {
-                await foreach (var row in store.StreamForSweepAsync(query, cancellationToken).ConfigureAwait(false))
+                var rows = SweepOrder.StaggerAsync(store.StreamForSweepAsync(query, cancellationToken), settings.PageSize, cancellationToken);
+                await foreach (var row in rows.ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref tally.Seen);
                     if (!catalog.TryGet(row.Provider, out var provider))

@@ -39,11 +39,13 @@ public sealed class BackgroundRefresherScaleTests
         Assert.True(large.PeakBytes < (small.PeakBytes * 3) + (16 * 1048576L), figures);
     }
 
-    /// <summary>One line per engine in the file .ci/run prints; a later run of one engine replaces its own line only.</summary>
+    /// <summary>One line per engine in the file .ci/run prints; a later run of one engine replaces its own line only (and
+    /// drops lines of no engine, left by older runs).</summary>
     private static async Task WriteFiguresAsync(OAuth2CaptureStoreProvider engine, string figures)
     {
         var lines = File.Exists(FiguresPath) ? await File.ReadAllLinesAsync(FiguresPath, Ct) : [];
-        var kept = lines.Where(line => line.Length > 0 && !line.StartsWith($"{engine}:", StringComparison.Ordinal));
+        var others = Enum.GetNames<OAuth2CaptureStoreProvider>().Where(name => name != engine.ToString()).Select(name => name + ":").ToList();
+        var kept = lines.Where(line => others.Any(prefix => line.StartsWith(prefix, StringComparison.Ordinal)));
         await File.WriteAllLinesAsync(FiguresPath, kept.Append(figures).Order(StringComparer.Ordinal), Ct);
     }
 
