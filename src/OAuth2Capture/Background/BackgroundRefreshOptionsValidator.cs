@@ -47,7 +47,6 @@ internal sealed class BackgroundRefreshOptionsValidator : IValidateOptions<OAuth
             Positive(builder, nameof(o.ExpiryNoticeWindow), notice);
         }
 
-        Positive(builder, nameof(o.ClaimDuration), o.ClaimDuration);
         if (o.PageSize is < 1 or > 10_000)
         {
             builder.AddError($"{Section}:PageSize must be between 1 and 10000 (found {o.PageSize}).");

@@ -19,11 +19,12 @@ namespace OAuth2Capture.Background;
 /// the failure classification and the re-auth bookkeeping are those of user requests.
 /// </summary>
 /// <remarks>
-/// Several instances may sweep at once. Before refreshing, a sweep claims the row with a conditional touch of
-/// <see cref="OAuthToken.UpdatedAt"/> (the row's concurrency token decides): the loser skips the row, and other sweeps
-/// leave a row touched less than <see cref="OAuth2CaptureBackgroundRefreshOptions.ClaimDuration"/> ago alone. A refresh that
-/// still races (a user request on another instance) re-reads the winner's row inside the refresher; the refresh lease of
-/// the store makes that exact.
+/// Several instances may sweep at once, and nothing that decides what a sweep does lives in memory: the back-off (failure
+/// count, first failure) and the expiry notice already sent are columns of the row. A sweep makes no write of its own
+/// before a refresh: the refresher claims the row's refresh lease (one conditional update) and stores the outcome with the
+/// lease cleared, two writes per refreshed row. A sweep that finds the lease held by another refresher, or loses the claim
+/// to one, does not wait: it counts the row as claimed elsewhere and moves on; the loser of a claim re-reads the row and
+/// finds it either leased or already fresh, so no row is refreshed twice.
 /// </remarks>
 internal sealed partial class BackgroundTokenRefresher(
     IServiceScopeFactory scopeFactory,
@@ -33,13 +34,9 @@ internal sealed partial class BackgroundTokenRefresher(
     IOptionsMonitor<OAuth2CaptureOptions> options,
     ILogger<BackgroundTokenRefresher> logger) : BackgroundService
 {
-    // Expiry notices already sent by this instance: connection id → the grant end announced. In memory only: a restart,
-    // or each further instance, announces a grant once more (see docs/background-refresh.md).
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> announcedExpiries = new();
-
-    // Failure streaks this instance has observed: each distinct LastErrorAt seen on a row (from any instance) is one
-    // failure. In memory only: after a restart the back-off starts again at CoolDown and the give-up clock restarts.
-    private readonly ConcurrentDictionary<Guid, FailureStreak> streaks = new();
+    // The connections the previous sweep of this process found given up: only for logging the give-up once per process
+    // (when it first applies here), never for deciding. Replaced by each sweep, so it holds at most the given-up rows.
+    private HashSet<Guid> givenUp = [];
 
     private readonly ConcurrentDictionary<string, ProviderGate> gates = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim sweeping = new(1, 1);
@@ -96,7 +93,7 @@ internal sealed partial class BackgroundTokenRefresher(
         var started = time.GetTimestamp();
         var now = time.GetUtcNow();
         var tally = new SweepTally();
-        ForgetPassedExpiries(now, settings);
+        var givenUpNow = new HashSet<Guid>();
 
         var minKeepAlive = settings.KeepAliveAfterByProvider.Values.Append(settings.KeepAliveAfter ?? TimeSpan.MaxValue).Min();
         var query = new TokenSweepQuery
@@ -115,7 +112,8 @@ internal sealed partial class BackgroundTokenRefresher(
             var first = true;
             try
             {
-                await foreach (var row in store.StreamForSweepAsync(query, cancellationToken).ConfigureAwait(false))
+                var rows = SweepOrder.StaggerAsync(store.StreamForSweepAsync(query, cancellationToken), settings.PageSize, cancellationToken);
+                await foreach (var row in rows.ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref tally.Seen);
                     if (!catalog.TryGet(row.Provider, out var provider))
@@ -135,7 +133,7 @@ internal sealed partial class BackgroundTokenRefresher(
 
                     // Not renewable: only an expired token is worth a call, which records the re-auth (and notifies once).
                     var due = refreshable ? ahead.IsDue(row, now) : TokenFreshness.IsExpired(row, now);
-                    if (!due || Skip(row, provider, ahead, settings, now, tally))
+                    if (!due || Skip(row, provider, settings, now, tally, givenUpNow))
                     {
                         continue;
                     }
@@ -155,6 +153,7 @@ internal sealed partial class BackgroundTokenRefresher(
                 }
             }
 
+            givenUp = givenUpNow;
             try
             {
                 ConnectionCountsSnapshot.Update(await store.CountByProviderAsync(cancellationToken).ConfigureAwait(false));
@@ -172,33 +171,31 @@ internal sealed partial class BackgroundTokenRefresher(
         return result;
     }
 
-    /// <summary>Whether a due connection is left alone this time: claimed by another sweep, cooling down, or given up.</summary>
-    private bool Skip(OAuthToken row, OAuthProvider provider, RefreshAhead ahead, OAuth2CaptureBackgroundRefreshOptions settings, DateTimeOffset now, SweepTally tally)
+    /// <summary>
+    /// Whether a due connection is left alone this time: its refresh lease is held (by another instance, or a user request),
+    /// it is cooling down, or the sweep has given up on it. Decided from the row alone, so every instance and every restart
+    /// agrees.
+    /// </summary>
+    private bool Skip(OAuthToken row, OAuthProvider provider, OAuth2CaptureBackgroundRefreshOptions settings, DateTimeOffset now, SweepTally tally, HashSet<Guid> givenUpNow)
     {
-        if (row.UpdatedAt > now - settings.ClaimDuration && row.UpdatedAt <= now && row.LastRefreshedAt != row.UpdatedAt && row.AuthorizedAt != row.UpdatedAt)
+        if (row.RefreshLeaseExpiresAt is { } leasedUntil && leasedUntil > now)
         {
-            // Touched recently by something other than a refresh or a connect: a sweep's claim.
             Count(tally, provider, "claimed_elsewhere");
             return true;
         }
 
         if (row.LastErrorAt is not { } failedAt)
         {
-            // Any success (a user request, a reconnect, another instance) clears LastErrorAt and ends the streak.
-            streaks.TryRemove(row.Id, out _);
+            // Any success (a user request, a reconnect, another instance) clears LastErrorAt and the failure count.
             return false;
         }
 
-        var streak = streaks.AddOrUpdate(row.Id,
-            static (_, failedAt) => new FailureStreak(failedAt, failedAt, 1, false),
-            static (_, streak, failedAt) => streak.LastFailedAt == failedAt ? streak : streak with { LastFailedAt = failedAt, Failures = streak.Failures + 1 },
-            failedAt);
-        var failingFor = failedAt - streak.FirstFailedAt;
+        var failingFor = failedAt - (row.FailingSince ?? failedAt);
         if (failingFor >= settings.GiveUpAfter)
         {
-            if (!streak.GaveUp)
+            givenUpNow.Add(row.Id);
+            if (!givenUp.Contains(row.Id))
             {
-                streaks[row.Id] = streak with { GaveUp = true };
                 Log.GaveUp(logger, provider.Name, row.Id, failingFor, failedAt);
             }
 
@@ -207,8 +204,9 @@ internal sealed partial class BackgroundTokenRefresher(
         }
 
         // CoolDown after the first failure, doubling with each further one, at most MaxCoolDown; measured from the stored
-        // LastErrorAt, so a failure on another instance cools this one down too.
-        var coolDown = TimeSpan.FromTicks((long)Math.Min(settings.CoolDown.Ticks * Math.Pow(2, Math.Min(streak.Failures - 1, 30)), settings.MaxCoolDown.Ticks));
+        // LastErrorAt, so a failure on another instance (or before a restart) cools this one down too.
+        var failures = Math.Clamp(row.ConsecutiveFailures, 1, 31);
+        var coolDown = TimeSpan.FromTicks((long)Math.Min(settings.CoolDown.Ticks * Math.Pow(2, failures - 1), settings.MaxCoolDown.Ticks));
         if (now < failedAt + coolDown)
         {
             Count(tally, provider, "cooling_down");
@@ -235,17 +233,10 @@ internal sealed partial class BackgroundTokenRefresher(
                 var scope = scopeFactory.CreateAsyncScope();
                 await using (scope.ConfigureAwait(false))
                 {
-                    // Claim: the conditional update succeeds for one sweep only; the others see the row changed and skip it.
-                    row.UpdatedAt = time.GetUtcNow();
-                    if (!await scope.ServiceProvider.GetRequiredService<ITokenStore>().TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
-                    {
-                        Count(tally, provider, "claimed_elsewhere");
-                        return;
-                    }
-
+                    // No claim of our own: the refresher's lease is the claim, and it does not wait for a lease held elsewhere.
                     var service = scope.ServiceProvider.GetRequiredService<ITokenValidityService>();
                     var result = service is TokenValidityService own
-                        ? await own.RefreshAheadAsync(row.Id, ahead, cancellationToken).ConfigureAwait(false)
+                        ? await own.RefreshAheadAsync(row, ahead, cancellationToken).ConfigureAwait(false)
                         : await service.GetValidTokenAsync(row.Id, cancellationToken).ConfigureAwait(false);
                     Record(provider, row, result, lagFrom, tally);
                 }
@@ -271,6 +262,13 @@ internal sealed partial class BackgroundTokenRefresher(
 
     private void Record(OAuthProvider provider, OAuthToken row, TokenResult result, DateTimeOffset? lagFrom, SweepTally tally)
     {
+        if (result.HeldElsewhere)
+        {
+            // Another refresher (another instance's sweep, a user request) holds the lease, or won the claim: it stores the outcome.
+            Count(tally, provider, "claimed_elsewhere");
+            return;
+        }
+
         switch (result.Status)
         {
             case TokenStatus.Refreshed:
@@ -300,35 +298,30 @@ internal sealed partial class BackgroundTokenRefresher(
         }
     }
 
+    /// <summary>
+    /// Announces a grant end once across every instance and restart: the row says which grant end was announced, and one
+    /// conditional update claims the notice, so only the winner notifies. A new grant end (a reconnect) is announced again.
+    /// </summary>
     private async Task AnnounceExpiryAsync(OAuthProvider provider, OAuthToken row, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        if (announcedExpiries.TryGetValue(row.Id, out var announced) && announced == end)
+        if (row.ExpiryNoticeSentFor == end)
         {
             return;
         }
 
-        announcedExpiries[row.Id] = end;
+        // Its own scope: the sweep's store is busy streaming.
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (!await scope.ServiceProvider.GetRequiredService<ITokenStore>().TryMarkExpiryNoticeAsync(row.Id, end, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        row.ExpiryNoticeSentFor = end;
         Log.ExpiringWithoutRefresh(logger, provider.Name, row.Id, end);
         await notifications.ExpiringWithoutRefreshAsync(provider, row, end, cancellationToken).ConfigureAwait(false);
-    }
-
-    private void ForgetPassedExpiries(DateTimeOffset now, OAuth2CaptureBackgroundRefreshOptions settings)
-    {
-        foreach (var (id, streak) in streaks)
-        {
-            if (streak.LastFailedAt + settings.MaxCoolDown + settings.GiveUpAfter < now)
-            {
-                streaks.TryRemove(new KeyValuePair<Guid, FailureStreak>(id, streak));
-            }
-        }
-
-        foreach (var (id, end) in announcedExpiries)
-        {
-            if (end <= now)
-            {
-                announcedExpiries.TryRemove(new KeyValuePair<Guid, DateTimeOffset>(id, end));
-            }
-        }
     }
 
     private static void Count(SweepTally tally, OAuthProvider provider, string action)
@@ -375,8 +368,6 @@ internal sealed partial class BackgroundTokenRefresher(
         }
     }
 
-    private sealed record FailureStreak(DateTimeOffset FirstFailedAt, DateTimeOffset LastFailedAt, int Failures, bool GaveUp);
-
     private sealed class SweepTally
     {
         public int Seen;
@@ -403,7 +394,7 @@ internal sealed partial class BackgroundTokenRefresher(
         [LoggerMessage(EventId = 5004, EventName = "BackgroundRefreshFailed", Level = LogLevel.Warning, Message = "Background refresh of the {Provider} connection {ConnectionId} failed ({Status}, provider error {Error}); it cools down before the next attempt.")]
         public static partial void RefreshFailed(ILogger logger, string provider, Guid connectionId, TokenStatus status, string? error);
 
-        [LoggerMessage(EventId = 5005, EventName = "BackgroundRefreshGaveUp", Level = LogLevel.Warning, Message = "Background refresh gives up on the {Provider} connection {ConnectionId}: it has failed transiently for {FailingFor} (last at {LastErrorAt:u}). It is tried again once a user request or a reconnect succeeds.")]
+        [LoggerMessage(EventId = 5005, EventName = "BackgroundRefreshGaveUp", Level = LogLevel.Warning, Message = "Background refresh gives up on the {Provider} connection {ConnectionId}: it has failed transiently for {FailingFor} (last at {LastErrorAt:u}). It is tried again once a user request or a reconnect succeeds. Logged once per process.")]
         public static partial void GaveUp(ILogger logger, string provider, Guid connectionId, TimeSpan failingFor, DateTimeOffset lastErrorAt);
 
         [LoggerMessage(EventId = 5006, EventName = "ConnectionExpiringWithoutRefresh", Level = LogLevel.Information, Message = "The {Provider} connection {ConnectionId} ends at {ExpiresAt:u} and cannot be renewed silently; the user must reconnect.")]

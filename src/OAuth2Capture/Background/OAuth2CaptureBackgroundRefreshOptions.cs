@@ -43,7 +43,8 @@ public sealed class OAuth2CaptureBackgroundRefreshOptions
     public int? RefreshesPerSecondPerProvider { get; set; }
 
     /// <summary>Gets or sets the first pause after a failed refresh before the sweep tries that connection again. The pause
-    /// grows with the time the connection has been failing (about doubling each attempt) up to <see cref="MaxCoolDown"/>.
+    /// doubles with each further failure in a row (<see cref="Storage.OAuthToken.ConsecutiveFailures"/>, stored on the row, so
+    /// every instance and restart agrees) up to <see cref="MaxCoolDown"/>.
     /// <value>Default: 5 minutes. Key: <c>OAuth2Capture:BackgroundRefresh:CoolDown</c>.</value></summary>
     public TimeSpan CoolDown { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -51,8 +52,9 @@ public sealed class OAuth2CaptureBackgroundRefreshOptions
     /// <value>Default: 6 hours. Key: <c>OAuth2Capture:BackgroundRefresh:MaxCoolDown</c>.</value></summary>
     public TimeSpan MaxCoolDown { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>Gets or sets how long a connection may fail transiently before the sweep stops trying it; a user request or
-    /// a reconnect that succeeds makes it eligible again.
+    /// <summary>Gets or sets how long a connection may fail transiently (from <see cref="Storage.OAuthToken.FailingSince"/> to
+    /// its last failure, both stored on the row) before the sweep stops trying it; a user request or a reconnect that
+    /// succeeds makes it eligible again.
     /// <value>Default: 7 days. Key: <c>OAuth2Capture:BackgroundRefresh:GiveUpAfter</c>.</value></summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(7);
 
@@ -60,11 +62,6 @@ public sealed class OAuth2CaptureBackgroundRefreshOptions
     /// (<see cref="Reauth.ReauthNotificationKind.ExpiringWithoutRefresh"/>); <see langword="null"/>: <see cref="OAuth2CaptureOptions.ExpiringSoonWindow"/>.
     /// <value>Default: <see langword="null"/> (7 days). Key: <c>OAuth2Capture:BackgroundRefresh:ExpiryNoticeWindow</c>.</value></summary>
     public TimeSpan? ExpiryNoticeWindow { get; set; }
-
-    /// <summary>Gets or sets how long a sweep's claim on a connection (a conditional touch of the row) keeps other instances'
-    /// sweeps away from it; longer than one refresh including retries.
-    /// <value>Default: 2 minutes. Key: <c>OAuth2Capture:BackgroundRefresh:ClaimDuration</c>.</value></summary>
-    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets or sets how many rows one store query of the sweep reads; the sweep never holds more than one page.
     /// <value>Default: 500. Key: <c>OAuth2Capture:BackgroundRefresh:PageSize</c>.</value></summary>

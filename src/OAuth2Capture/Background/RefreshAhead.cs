@@ -12,6 +12,13 @@ namespace OAuth2Capture.Background;
 /// <param name="KeepAliveAfter">The idle age after which to renew anyway, or <see langword="null"/>.</param>
 internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
 {
+    /// <summary>
+    /// Gets whether to wait for another refresher's live lease, as user requests do. The sweep does not (the default): the
+    /// holder, on this instance or another, stores the outcome, and waiting would only hold a sweep slot. The refresher then
+    /// answers at once with <see cref="Tokens.TokenResult.HeldElsewhere"/>, and the sweep counts the row as claimed elsewhere.
+    /// </summary>
+    public bool WaitForHeldLease { get; init; }
+
     public bool IsDue(OAuthToken row, DateTimeOffset now)
         => IsDueForExpiry(row, now) || IsDueForKeepAlive(row, now);
 

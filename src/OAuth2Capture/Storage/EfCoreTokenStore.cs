@@ -214,6 +214,22 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenC
     }
 
     /// <inheritdoc/>
+    public async ValueTask<bool> TryMarkExpiryNoticeAsync(Guid id, DateTimeOffset grantEnd, CancellationToken cancellationToken)
+    {
+        // One statement: UPDATE ... WHERE Id = @id AND (ExpiryNoticeSentFor IS NULL OR ExpiryNoticeSentFor <> @end). The new
+        // concurrency token makes a writer holding an older read re-read instead of writing the old value back.
+        var newConcurrencyToken = NewConcurrencyToken();
+        return await Tokens
+            .Where(row => row.Id == id && (row.ExpiryNoticeSentFor == null || row.ExpiryNoticeSentFor != grantEnd))
+            .ExecuteUpdateAsync(
+                setters => setters
+                    .SetProperty(row => row.ExpiryNoticeSentFor, (DateTimeOffset?)grantEnd)
+                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
+                cancellationToken)
+            .ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         // The cache is keyed by owner and provider too, which the id alone does not give: one more read, only with the cache on.

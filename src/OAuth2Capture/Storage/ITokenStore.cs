@@ -84,6 +84,20 @@ public interface ITokenStore
     /// <returns><see langword="true"/> when the lease was ended.</returns>
     ValueTask<bool> ReleaseRefreshAsync(Guid id, string leaseOwner, DateTimeOffset? abandonedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims the right to announce that a connection's grant ends at <paramref name="grantEnd"/> (the background refresher's
+    /// <see cref="Reauth.ReauthNotificationKind.ExpiringWithoutRefresh"/> notice), with one conditional update: it succeeds only
+    /// if <see cref="OAuthToken.ExpiryNoticeSentFor"/> is empty or holds another grant end, then sets it to
+    /// <paramref name="grantEnd"/> and gives the row a new concurrency token. Of any number of instances (and restarts) trying
+    /// for the same grant end exactly one succeeds, and only that one notifies.
+    /// </summary>
+    /// <param name="id">The connection id.</param>
+    /// <param name="grantEnd">The grant end to announce, as read from the row.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when this caller must send the notice; <see langword="false"/> when it was already sent
+    /// for this grant end (or the connection is gone).</returns>
+    ValueTask<bool> TryMarkExpiryNoticeAsync(Guid id, DateTimeOffset grantEnd, CancellationToken cancellationToken);
+
     /// <summary>Deletes a connection.</summary>
     /// <param name="id">The connection id.</param>
     /// <param name="cancellationToken">Cancels the write.</param>

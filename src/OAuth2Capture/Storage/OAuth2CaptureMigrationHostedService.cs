@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +10,8 @@ namespace OAuth2Capture.Storage;
 
 /// <summary>
 /// Applies the library's pending migrations at start-up when <c>OAuth2Capture:Store:ApplyMigrations</c> is set
-/// and the library owns the store (an app that maps the entity into its own context owns its migrations).
+/// and the library owns the store (an app that maps the entity into its own context owns its migrations); on SQLite it also
+/// switches the file to write-ahead logging.
 /// </summary>
 /// <param name="services">The root provider, to open a scope.</param>
 /// <param name="options">The library's settings.</param>
@@ -54,7 +57,44 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
             else
             {
                 await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
+                await UseWriteAheadLogAsync(context, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Puts the library's SQLite file in write-ahead-log mode, once at start-up (the mode is stored in the file): readers
+    /// (the sweep's pages, user requests) then never block the one writer, nor it them, also across processes sharing the file.
+    /// An in-memory database has no file and keeps its journal.
+    /// </summary>
+    private async Task UseWriteAheadLogAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var connectionString = new SqliteConnectionStringBuilder(context.Database.GetConnectionString());
+        if (connectionString.Mode == SqliteOpenMode.Memory
+            || string.IsNullOrEmpty(connectionString.DataSource)
+            || connectionString.DataSource.Contains(":memory:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var connection = context.Database.GetDbConnection();
+        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "PRAGMA journal_mode=WAL;";
+                var mode = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    Log.WriteAheadLogRefused(logger, mode);
+                }
+            }
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 
@@ -108,5 +148,9 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
         [LoggerMessage(EventId = 4002, EventName = "StoreMigrationsNotShipped", Level = LogLevel.Warning,
             Message = "OAuth2Capture ships no migrations for the database provider {ProviderName} yet; create the store's schema yourself or set OAuth2Capture:Store:ApplyMigrations to false.")]
         public static partial void MigrationsNotShipped(ILogger logger, string? providerName);
+
+        [LoggerMessage(EventId = 4003, EventName = "StoreWriteAheadLogRefused", Level = LogLevel.Warning,
+            Message = "The OAuth2Capture SQLite store stays in journal mode {JournalMode} instead of WAL (another process holds the file, or the file system cannot share memory); readers may block writers.")]
+        public static partial void WriteAheadLogRefused(ILogger logger, string? journalMode);
     }
 }

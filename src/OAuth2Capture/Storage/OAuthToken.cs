@@ -69,6 +69,30 @@ public sealed class OAuthToken
     public DateTimeOffset? LastErrorAt { get; set; }
 
     /// <summary>
+    /// Gets or sets how many refreshes in a row have failed transiently or by configuration (the provider was down, rate
+    /// limited, or rejected the app's credentials) since the last success. Written in the same update as
+    /// <see cref="LastErrorAt"/>; any success (a refresh stored, a connect or reconnect) sets it back to 0. The background
+    /// refresher's cool-down doubles with each failure, so every instance and every restart sees the same back-off.
+    /// </summary>
+    public int ConsecutiveFailures { get; set; }
+
+    /// <summary>
+    /// Gets or sets when the current run of failures (<see cref="ConsecutiveFailures"/>) began, or <see langword="null"/>
+    /// when the last refresh succeeded. The background refresher gives up on a connection once
+    /// <see cref="LastErrorAt"/> minus this reaches <c>OAuth2Capture:BackgroundRefresh:GiveUpAfter</c>.
+    /// </summary>
+    public DateTimeOffset? FailingSince { get; set; }
+
+    /// <summary>
+    /// Gets or sets the grant end (the refresh token's fixed expiry, or the access token's when it cannot be renewed) the
+    /// background refresher has already announced as <see cref="Reauth.ReauthNotificationKind.ExpiringWithoutRefresh"/>, or
+    /// <see langword="null"/> when none was. Claimed by one conditional update
+    /// (<see cref="ITokenStore.TryMarkExpiryNoticeAsync"/>), so each grant end is announced once across instances and restarts;
+    /// a reconnect that brings a new grant end is announced again.
+    /// </summary>
+    public DateTimeOffset? ExpiryNoticeSentFor { get; set; }
+
+    /// <summary>
     /// Gets or sets who holds the refresh lease: the app instance (and flight) that claimed the right to call the token
     /// endpoint for this connection, or <see langword="null"/> when nobody does. Set together with
     /// <see cref="RefreshLeaseExpiresAt"/> by <see cref="ITokenStore.TryClaimRefreshAsync"/>; an owner left behind with an

@@ -15,6 +15,11 @@ internal sealed class RefreshCoordinator : IDisposable
     /// <summary>Gets how many refreshes are in flight now.</summary>
     public int InFlight => flights.Count;
 
+    /// <summary>Gets whether a refresh of the connection is in flight now.</summary>
+    /// <param name="connectionId">The connection.</param>
+    /// <returns><see langword="true"/> while one runs.</returns>
+    public bool IsRunning(Guid connectionId) => flights.ContainsKey(connectionId);
+
     /// <summary>Runs <paramref name="refresh"/> for the connection unless one is already running, then waits for it.</summary>
     /// <param name="connectionId">The connection.</param>
     /// <param name="refresh">The refresh, given the shutdown token.</param>

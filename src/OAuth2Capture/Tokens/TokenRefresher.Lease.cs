@@ -60,6 +60,17 @@ internal sealed partial class TokenRefresher
             $"Another instance is refreshing the {provider.DisplayName} token of this connection and has not finished; retry shortly.");
     }
 
+    /// <summary>
+    /// Another refresher holds a live lease and the caller (the background sweep) does not wait for it: the result says so
+    /// (<see cref="TokenResult.HeldElsewhere"/>); the holder stores the outcome.
+    /// </summary>
+    private static TokenResult HeldElsewhere(OAuthProvider provider, OAuthToken row, DateTimeOffset now)
+    {
+        var retryAfter = row.RefreshLeaseExpiresAt is { } until && until > now ? until - now : (TimeSpan?)null;
+        return TokenResult.RefreshHeldElsewhere(provider.Name, row.Id, retryAfter,
+            $"Another refresher holds the {provider.DisplayName} refresh lease of this connection and stores its outcome.");
+    }
+
     /// <summary>Ends our lease without failing the caller: the lease expires on its own if this write fails too.</summary>
     private async Task ReleaseQuietlyAsync(Guid connectionId, string leaseOwner, DateTimeOffset? abandonedAt)
     {

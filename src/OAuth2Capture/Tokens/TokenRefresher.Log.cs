@@ -48,5 +48,8 @@ internal sealed partial class TokenRefresher
 
         [LoggerMessage(EventId = 2014, EventName = "StoreRefreshedRetry", Level = LogLevel.Warning, Message = "Storing the refreshed tokens of connection {ConnectionId} failed (attempt {Attempt}); trying again, since a rotated refresh token exists nowhere else.")]
         public static partial void StoreRefreshedRetry(ILogger logger, Guid connectionId, int attempt, Exception exception);
+
+        [LoggerMessage(EventId = 2015, EventName = "RefreshLeaseHeldElsewhere", Level = LogLevel.Debug, Message = "Connection {ConnectionId} ({Provider}) is being refreshed by {LeaseOwner} until {LeaseExpiresAt}; the background sweep leaves it to that refresher.")]
+        public static partial void LeaseHeldElsewhere(ILogger logger, string provider, Guid connectionId, string? leaseOwner, DateTimeOffset? leaseExpiresAt);
     }
 }

@@ -67,6 +67,12 @@ internal sealed partial class TokenRefresher(
                 // Another instance claimed first, or the row changed: re-read and decide again.
                 wait.Start(now);
             }
+            else if (ahead is { WaitForHeldLease: false })
+            {
+                // The background sweep does not wait: the holder stores the outcome, and the sweep moves on to the next row.
+                Log.LeaseHeldElsewhere(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
+                return HeldElsewhere(provider, row, now);
+            }
             else
             {
                 wait.Start(now);
@@ -257,6 +263,8 @@ internal sealed partial class TokenRefresher(
         row.UpdatedAt = now;
         row.LastError = null;
         row.LastErrorAt = null;
+        row.ConsecutiveFailures = 0;
+        row.FailingSince = null;
         row.Status = OAuthConnectionStatus.Active;
         row.ReauthReason = ReauthReason.None;
         ClearLease(row);
@@ -364,6 +372,10 @@ internal sealed partial class TokenRefresher(
         var now = time.GetUtcNow();
         row.LastError = description;
         row.LastErrorAt = now;
+
+        // The back-off state lives on the row, written with the error: every instance, and the next start, sees it.
+        row.ConsecutiveFailures = row.ConsecutiveFailures < int.MaxValue ? row.ConsecutiveFailures + 1 : int.MaxValue;
+        row.FailingSince ??= now;
         ClearLease(row);
         if (keepTrail)
         {

@@ -45,6 +45,12 @@ public sealed class TokenResult
     /// <summary>Gets a human-readable description of the failure, safe to log (never contains token values).</summary>
     public string? ErrorDescription { get; private init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the refresh was left to another refresher holding the connection's live refresh lease,
+    /// without waiting for it (the background sweep's way). Never handed to an app: a caller that waits asks again.
+    /// </summary>
+    internal bool HeldElsewhere { get; private init; }
+
     /// <summary>Gets a value indicating whether <see cref="AccessToken"/> can be used (<see cref="TokenStatus.Valid"/> or <see cref="TokenStatus.Refreshed"/>).</summary>
     public bool Succeeded => Status is TokenStatus.Valid or TokenStatus.Refreshed;
 
@@ -120,6 +126,17 @@ public sealed class TokenResult
             ConnectionId = connectionId,
             Error = error,
             ErrorDescription = errorDescription,
+        };
+
+    /// <summary>The refresh lease is held by another refresher and the caller chose not to wait (<see cref="HeldElsewhere"/>).</summary>
+    internal static TokenResult RefreshHeldElsewhere(string provider, Guid connectionId, TimeSpan? retryAfter, string errorDescription)
+        => new(TokenStatus.TemporarilyUnavailable, provider)
+        {
+            ConnectionId = connectionId,
+            RetryAfter = retryAfter,
+            Error = "refresh_in_progress",
+            ErrorDescription = errorDescription,
+            HeldElsewhere = true,
         };
 
     /// <inheritdoc/>

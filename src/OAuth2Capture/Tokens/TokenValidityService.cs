@@ -26,6 +26,9 @@ internal sealed class TokenValidityService(
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options) : ITokenValidityService
 {
+    /// <summary>How many flights a waiting caller runs or joins before answering what the last one found.</summary>
+    private const int MaxFlightAttempts = 3;
+
     public async Task<TokenResult> GetValidTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
@@ -107,20 +110,15 @@ internal sealed class TokenValidityService(
 
     /// <summary>
     /// The background refresher's entry: like <see cref="GetValidTokenAsync(Guid, CancellationToken)"/> (same single flight,
-    /// same classification and bookkeeping), but also renews a connection that <paramref name="ahead"/> says is due.
+    /// same classification and bookkeeping), but also renews a connection that <paramref name="ahead"/> says is due, and
+    /// starts from the row the sweep already read (the refresher re-reads it inside the flight, so a stale row costs nothing).
+    /// Unless <see cref="RefreshAhead.WaitForHeldLease"/>, a refresh already running here or a live lease held by another
+    /// instance answers at once with <see cref="TokenResult.HeldElsewhere"/>.
     /// </summary>
-    internal async Task<TokenResult> RefreshAheadAsync(Guid connectionId, RefreshAhead ahead, CancellationToken cancellationToken)
-    {
-        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (row is null)
-        {
-            return TokenResult.NotConnected(string.Empty);
-        }
-
-        return catalog.TryGet(row.Provider, out var configured)
+    internal async Task<TokenResult> RefreshAheadAsync(OAuthToken row, RefreshAhead ahead, CancellationToken cancellationToken)
+        => catalog.TryGet(row.Provider, out var configured)
             ? await EvaluateAsync(configured, row, cancellationToken, ahead).ConfigureAwait(false)
             : UnknownProvider(row.Provider);
-    }
 
     private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
@@ -135,15 +133,30 @@ internal sealed class TokenValidityService(
             return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
         }
 
-        var started = time.GetTimestamp();
-        var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, ahead, token), cancellationToken).ConfigureAwait(false);
-        if (joined)
+        var waits = ahead?.WaitForHeldLease != false;
+        if (!waits && coordinator.IsRunning(row.Id))
         {
-            OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name), new KeyValuePair<string, object?>("stage", "refresh"));
-            OAuth2CaptureInstruments.SingleFlightWait.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("provider", provider.Name));
+            return TokenResult.RefreshHeldElsewhere(provider.Name, row.Id, retryAfter: null,
+                $"A refresh of this {provider.DisplayName} connection is already running in this instance.");
         }
 
-        return result;
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = time.GetTimestamp();
+            var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, ahead, token), cancellationToken).ConfigureAwait(false);
+            if (joined)
+            {
+                OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name), new KeyValuePair<string, object?>("stage", "refresh"));
+                OAuth2CaptureInstruments.SingleFlightWait.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("provider", provider.Name));
+            }
+
+            // A caller that waits may have joined a sweep's flight, which did not wait for a lease held by another instance:
+            // that flight is over now, so ask again (this time the flight waits).
+            if (!result.HeldElsewhere || !waits || attempt == MaxFlightAttempts)
+            {
+                return result;
+            }
+        }
     }
 
     private async Task<TokenResult> ReadLatestAsync(string ownerId, OAuthProvider provider, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,36 +9,65 @@ using OAuth2Capture.Providers;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tests.DevProvider;
 using OAuth2Capture.Tests.Infrastructure;
+using OAuth2Capture.Tests.Storage;
 using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Tests.Background;
 
 /// <summary>
-/// The database and Data Protection keys that several app instances share: a SQLite file and a key folder.
+/// The database and Data Protection keys that several app instances share: a SQLite file (the library puts it in WAL mode at
+/// start-up) or a PostgreSQL database of its own (skipped without a server, failed in CI), and a key folder.
 /// </summary>
-internal sealed class SharedDatabase : IDisposable
+internal sealed class SharedDatabase : IAsyncDisposable
 {
-    public string DatabasePath { get; } = Path.Combine(Environment.GetEnvironmentVariable("OAUTH2CAPTURE_TEST_DB_DIR") ?? Path.GetTempPath(), $"oauth2capture-bg-{Guid.NewGuid():N}.db");
+    private readonly PostgreSqlTestDatabase? postgres;
+
+    /// <summary>A SQLite file.</summary>
+    public SharedDatabase()
+    {
+        var path = Path.Combine(Environment.GetEnvironmentVariable("OAUTH2CAPTURE_TEST_DB_DIR") ?? Path.GetTempPath(), $"oauth2capture-bg-{Guid.NewGuid():N}.db");
+        Provider = OAuth2CaptureStoreProvider.Sqlite;
+        ConnectionString = $"Data Source={path}";
+        SqlitePath = path;
+    }
+
+    private SharedDatabase(PostgreSqlTestDatabase postgres)
+    {
+        this.postgres = postgres;
+        Provider = OAuth2CaptureStoreProvider.PostgreSql;
+        ConnectionString = postgres.ConnectionString;
+    }
+
+    public OAuth2CaptureStoreProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public string? SqlitePath { get; }
 
     public string KeysPath { get; } = Path.Combine(Path.GetTempPath(), $"oauth2capture-bg-keys-{Guid.NewGuid():N}");
 
-    /// <summary>Several instances on one SQLite file: write-ahead logging lets readers and the one writer proceed together
-    /// (the journal mode is stored in the file). Production with many instances uses PostgreSQL.</summary>
-    public SharedDatabase()
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
-    }
+    /// <summary>Gets both engines, for a test written once to run on each (<c>[MemberData(nameof(SharedDatabase.Engines), ...)]</c>).</summary>
+    public static TheoryData<OAuth2CaptureStoreProvider> Engines => [OAuth2CaptureStoreProvider.Sqlite, OAuth2CaptureStoreProvider.PostgreSql];
 
-    public void Dispose()
+    /// <summary>A fresh database of the engine: tests written once run on both.</summary>
+    public static async Task<SharedDatabase> CreateAsync(OAuth2CaptureStoreProvider engine, CancellationToken cancellationToken)
+        => engine == OAuth2CaptureStoreProvider.PostgreSql
+            ? new SharedDatabase(await PostgreSqlTestDatabase.CreateAsync(maxPoolSize: 20, cancellationToken: cancellationToken))
+            : new SharedDatabase();
+
+    public async ValueTask DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+        if (postgres is not null)
         {
-            File.Delete(DatabasePath + suffix);
+            await postgres.DisposeAsync();
+        }
+        else
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+            {
+                File.Delete(SqlitePath + suffix);
+            }
         }
 
         if (Directory.Exists(KeysPath))
@@ -79,17 +109,21 @@ internal sealed class BackgroundHarness : IAsyncDisposable
 
     public BackgroundTokenRefresher Refresher => Services.GetRequiredService<BackgroundTokenRefresher>();
 
+    /// <summary>Starts an instance on <paramref name="database"/>.</summary>
+    /// <param name="clock">The clock of an earlier instance, to start another one (a restart) at the same time.</param>
     public static async Task<BackgroundHarness> StartAsync(SharedDatabase database, DevProviderServer? dev = null, FakeTokenEndpoint? fake = null,
-        Action<OAuth2CaptureBackgroundRefreshOptions>? background = null, RecordingNotifier? notifier = null, Action<IServiceCollection>? services = null)
+        Action<OAuth2CaptureBackgroundRefreshOptions>? background = null, RecordingNotifier? notifier = null, Action<IServiceCollection>? services = null,
+        ShiftableTimeProvider? clock = null)
     {
-        var clock = new ShiftableTimeProvider();
+        clock ??= new ShiftableTimeProvider();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddDataProtection().SetApplicationName("oauth2capture-bg-tests").PersistKeysToFileSystem(new DirectoryInfo(database.KeysPath));
         var capture = builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.ConnectionString = $"Data Source={database.DatabasePath}";
+            options.Store.Provider = database.Provider;
+            options.Store.ConnectionString = database.ConnectionString;
             options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(10);
             options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2);
             options.Resilience.TotalTimeout = TimeSpan.FromSeconds(6);
@@ -125,6 +159,13 @@ internal sealed class BackgroundHarness : IAsyncDisposable
         await host.StartAsync();
         return new BackgroundHarness(host, clock);
     }
+
+    /// <summary>Adds <paramref name="counter"/> to the library's context on either engine, to count the store's commands.</summary>
+    public static Action<IServiceCollection> CountCommands(CommandCounter counter) => services =>
+    {
+        services.ConfigureDbContext<OAuth2CaptureDbContext>(options => options.AddInterceptors(counter));
+        services.ConfigureDbContext<OAuth2CapturePostgreSqlDbContext>(options => options.AddInterceptors(counter));
+    };
 
     /// <summary>Runs the code flow at the DevProvider and stores the tokens as the owner's connection.</summary>
     public async Task<Guid> ConnectDevAsync(DevProviderServer dev, string owner, string devUser, CancellationToken cancellationToken)

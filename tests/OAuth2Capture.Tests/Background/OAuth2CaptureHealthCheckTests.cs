@@ -16,7 +16,7 @@ public sealed class OAuth2CaptureHealthCheckTests
     public async Task The_health_check_reports_the_reauth_share_per_provider_and_degrades_above_the_threshold()
     {
         await using var fake = await FakeTokenEndpoint.StartAsync();
-        using var db = new SharedDatabase();
+        await using var db = new SharedDatabase();
         await using var app = await BackgroundHarness.StartAsync(db, fake: fake, services: services => services.AddHealthChecks()
             .AddOAuth2Capture(degradedShare: 0.5, name: "lenient")
             .AddOAuth2Capture(degradedShare: 0.2, name: "strict"));

@@ -412,6 +412,44 @@ public abstract class EfCoreTokenStoreTests : IAsyncLifetime
         Assert.Null(released.RefreshLeaseExpiresAt);
     }
 
+    [Fact]
+    public async Task TryMarkExpiryNoticeAsync_claims_each_grant_end_once_and_a_new_grant_end_again()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "linkedin", "li-1");
+        await Database.CreateStore().CreateAsync(token, Ct);
+        var grantEnd = T0.AddDays(3);
+
+        // Each try is a fresh instance (another app instance, or this one after a restart); one statement decides.
+        var tries = new List<bool>();
+        for (var i = 0; i < 3; i++)
+        {
+            tries.Add(await Database.CreateStore().TryMarkExpiryNoticeAsync(token.Id, grantEnd, Ct));
+        }
+
+        Assert.Equal([true, false, false], tries);
+        var marked = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+        Assert.Equal(grantEnd, marked.ExpiryNoticeSentFor);
+        Assert.NotEqual(token.ConcurrencyToken, marked.ConcurrencyToken); // a writer holding the older read re-reads
+        Assert.True(await Database.CreateStore().TryMarkExpiryNoticeAsync(token.Id, grantEnd.AddDays(365), Ct));
+        Assert.False(await Database.CreateStore().TryMarkExpiryNoticeAsync(Guid.NewGuid(), grantEnd, Ct));
+    }
+
+    [Fact]
+    public async Task Back_off_bookkeeping_round_trips()
+    {
+        var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
+        token.ConsecutiveFailures = 3;
+        token.FailingSince = T0.AddDays(-2);
+        token.LastErrorAt = T0;
+        await Database.CreateStore().CreateAsync(token, Ct);
+
+        var stored = (await Database.CreateStore().FindByIdAsync(token.Id, Ct))!;
+
+        Assert.Equal(3, stored.ConsecutiveFailures);
+        Assert.Equal(T0.AddDays(-2), stored.FailingSince);
+        Assert.Null(stored.ExpiryNoticeSentFor);
+    }
+
     private sealed class InsertBeforeFirstInsert(ITestStoreDatabase database, OAuthToken competitor) : DbCommandInterceptor
     {
         private bool _done;

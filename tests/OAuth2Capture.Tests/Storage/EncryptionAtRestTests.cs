@@ -34,7 +34,7 @@ public sealed class EncryptionAtRestTests : IDisposable
             }
         }
 
-        Assert.Equal(23, columns.Count); // 21 + the refresh lease (owner, expiry), which hold no token text
+        Assert.Equal(26, columns.Count); // 21 + the refresh lease (owner, expiry) + the back-off and notice bookkeeping (3), none holding token text
         Assert.DoesNotContain(columns, value => value.Contains(AccessToken) || value.Contains(RefreshToken));
         Assert.DoesNotContain(columns, value => value.Contains("AccessTokenPlaintext") || value.Contains("RefreshTokenPlaintext"));
         var stored = (await _database.CreateStore().FindByIdAsync(token.Id, Ct))!;

@@ -16,7 +16,10 @@ public sealed class StorageRegistrationTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        File.Delete(_path);
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
     }
 
     private ServiceProvider BuildDefaultStore(Action<OAuth2CaptureOptions>? configure = null, Action<IServiceCollection>? more = null)
@@ -80,6 +83,42 @@ public sealed class StorageRegistrationTests : IDisposable
             var log = second.GetFakeLogCollector().GetSnapshot();
             Assert.DoesNotContain(log, record => record.Id.Id == 4001);
         }
+    }
+
+    [Fact]
+    public async Task Default_store_at_startup_puts_the_SQLite_file_in_WAL_mode()
+    {
+        await using (var provider = BuildDefaultStore())
+        {
+            await StartHostedServicesAsync(provider);
+            Assert.DoesNotContain(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id == 4003);
+        }
+
+        // The mode is stored in the file: any later connection, of any process, finds it.
+        Assert.Equal("wal", await JournalModeAsync($"Data Source={_path}"));
+    }
+
+    [Fact]
+    public async Task Default_store_on_an_in_memory_SQLite_database_keeps_its_journal_mode()
+    {
+        const string connectionString = "Data Source=oauth2capture-wal-test;Mode=Memory;Cache=Shared";
+        await using var keepAlive = new SqliteConnection(connectionString);
+        await keepAlive.OpenAsync(Ct);
+        await using var provider = BuildDefaultStore(options => options.Store.ConnectionString = connectionString);
+
+        await StartHostedServicesAsync(provider);
+
+        Assert.Equal("memory", await JournalModeAsync(connectionString));
+        Assert.DoesNotContain(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id == 4003);
+    }
+
+    private static async Task<string?> JournalModeAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        return (string?)await command.ExecuteScalarAsync(Ct);
     }
 
     [Fact]

@@ -81,6 +81,8 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
         row.ReauthReason = ReauthReason.None;
         row.LastError = null;
         row.LastErrorAt = null;
+        row.ConsecutiveFailures = 0;
+        row.FailingSince = null;
         row.AuthorizedAt = now;
         row.UpdatedAt = now;
     }

@@ -54,6 +54,8 @@ internal sealed class OAuthTokenConfiguration(bool storeDatesAsUtcTicks) : IEnti
         MapDate(builder.Property(token => token.AuthorizedAt));
         MapDate(builder.Property(token => token.LastErrorAt));
         MapDate(builder.Property(token => token.RefreshLeaseExpiresAt));
+        MapDate(builder.Property(token => token.FailingSince));
+        MapDate(builder.Property(token => token.ExpiryNoticeSentFor));
 
         // One provider account belongs to one local user: never a second row, never a silent move.
         builder.HasIndex(token => new { token.Provider, token.ProviderUserId }).IsUnique();

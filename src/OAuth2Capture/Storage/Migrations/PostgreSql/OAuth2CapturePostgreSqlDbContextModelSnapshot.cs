@@ -40,6 +40,9 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -53,6 +56,12 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("EncryptedRefreshToken")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ExpiryNoticeSentFor")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)

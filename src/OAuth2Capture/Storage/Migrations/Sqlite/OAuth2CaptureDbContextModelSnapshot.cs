@@ -35,6 +35,9 @@ namespace OAuth2Capture.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -48,6 +51,12 @@ namespace OAuth2Capture.Storage.Migrations.Sqlite
 
                     b.Property<string>("EncryptedRefreshToken")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiryNoticeSentFor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
