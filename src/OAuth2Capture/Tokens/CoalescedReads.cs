@@ -23,11 +23,14 @@ internal sealed class CoalescedReads<TKey>
     public int InFlight => flights.Count;
 
     /// <summary>Runs <paramref name="read"/> unless a read of <paramref name="key"/> is already running, then answers its result.</summary>
+    /// <typeparam name="TState">What the read needs, passed along so that the hot path allocates no closure.</typeparam>
     /// <param name="key">What is read.</param>
-    /// <param name="read">The read, given this caller's token (it runs only when this caller leads).</param>
+    /// <param name="state">Handed to <paramref name="read"/>.</param>
+    /// <param name="read">The read, given the state and this caller's token (it runs only when this caller leads).</param>
     /// <param name="cancellationToken">This caller's token.</param>
     /// <returns>The result and whether this caller joined a read another caller led.</returns>
-    public async Task<(TokenResult Result, bool Joined)> RunAsync(TKey key, Func<CancellationToken, Task<TokenResult>> read, CancellationToken cancellationToken)
+    public async ValueTask<(TokenResult Result, bool Joined)> RunAsync<TState>(
+        TKey key, TState state, Func<TState, CancellationToken, ValueTask<TokenResult>> read, CancellationToken cancellationToken)
     {
         var joined = false;
         while (true)
@@ -52,15 +55,16 @@ internal sealed class CoalescedReads<TKey>
                 continue;
             }
 
-            return (await LeadAsync(key, mine, read, cancellationToken).ConfigureAwait(false), joined);
+            return (await LeadAsync(key, mine, state, read, cancellationToken).ConfigureAwait(false), joined);
         }
     }
 
-    private async Task<TokenResult> LeadAsync(TKey key, TaskCompletionSource<TokenResult> flight, Func<CancellationToken, Task<TokenResult>> read, CancellationToken cancellationToken)
+    private async ValueTask<TokenResult> LeadAsync<TState>(
+        TKey key, TaskCompletionSource<TokenResult> flight, TState state, Func<TState, CancellationToken, ValueTask<TokenResult>> read, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await read(cancellationToken).ConfigureAwait(false);
+            var result = await read(state, cancellationToken).ConfigureAwait(false);
 
             // Leave before answering: a caller arriving from now on reads afresh instead of taking this result.
             flights.TryRemove(new KeyValuePair<TKey, Task<TokenResult>>(key, flight.Task));

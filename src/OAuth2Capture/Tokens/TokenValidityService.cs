@@ -43,7 +43,9 @@ internal sealed class TokenValidityService(
             return cached;
         }
 
-        var (result, joined) = await latestReads.RunAsync((ownerId, configured.Name), token => ReadLatestAsync(ownerId, configured, token), cancellationToken).ConfigureAwait(false);
+        var (result, joined) = await latestReads.RunAsync(
+            (ownerId, configured.Name), (Service: this, OwnerId: ownerId, Provider: configured),
+            static (state, token) => state.Service.ReadLatestAsync(state.OwnerId, state.Provider, token), cancellationToken).ConfigureAwait(false);
         CountJoin(joined, configured.Name);
         return result;
     }
@@ -55,28 +57,11 @@ internal sealed class TokenValidityService(
             return cached;
         }
 
-        var (result, joined) = await connectionReads.RunAsync(connectionId, ReadConnectionAsync, cancellationToken).ConfigureAwait(false);
+        var (result, joined) = await connectionReads.RunAsync(
+            connectionId, (Service: this, ConnectionId: connectionId),
+            static (state, token) => state.Service.ReadConnectionAsync(state.ConnectionId, token), cancellationToken).ConfigureAwait(false);
         CountJoin(joined, result.Provider);
         return result;
-
-        async Task<TokenResult> ReadConnectionAsync(CancellationToken token)
-        {
-            var stamp = cache.BeginRead();
-            var row = await store.FindByIdAsync(connectionId, token).ConfigureAwait(false);
-            if (row is null)
-            {
-                return TokenResult.NotConnected(string.Empty);
-            }
-
-            if (!catalog.TryGet(row.Provider, out var configured))
-            {
-                return UnknownProvider(row.Provider);
-            }
-
-            var result = await EvaluateAsync(configured, row, token).ConfigureAwait(false);
-            cache.AddConnection(result, stamp);
-            return result;
-        }
     }
 
     public async Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
@@ -159,9 +144,28 @@ internal sealed class TokenValidityService(
         }
     }
 
-    private async Task<TokenResult> ReadLatestAsync(string ownerId, OAuthProvider provider, CancellationToken cancellationToken)
+    private async ValueTask<TokenResult> ReadConnectionAsync(Guid connectionId, CancellationToken cancellationToken)
     {
         // The stamp comes before the read: a write committed meanwhile outranks what this read saw (see TokenCache).
+        var stamp = cache.BeginRead();
+        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return TokenResult.NotConnected(string.Empty);
+        }
+
+        if (!catalog.TryGet(row.Provider, out var configured))
+        {
+            return UnknownProvider(row.Provider);
+        }
+
+        var result = await EvaluateAsync(configured, row, cancellationToken).ConfigureAwait(false);
+        cache.AddConnection(result, stamp);
+        return result;
+    }
+
+    private async ValueTask<TokenResult> ReadLatestAsync(string ownerId, OAuthProvider provider, CancellationToken cancellationToken)
+    {
         var stamp = cache.BeginRead();
         var row = await store.FindLatestAsync(ownerId, provider.Name, cancellationToken).ConfigureAwait(false);
         if (row is null)

@@ -18,8 +18,8 @@ public sealed class CoalescedReadsTests
         var reads = new CoalescedReads<string>();
         var read = new HeldRead();
 
-        var leader = reads.RunAsync("user-1", read.RunAsync, Ct);
-        var joiners = Enumerable.Range(0, 100).Select(_ => reads.RunAsync("user-1", read.RunAsync, Ct)).ToArray();
+        var leader = RunAsync(reads, "user-1", read.RunAsync, Ct);
+        var joiners = Enumerable.Range(0, 100).Select(_ => RunAsync(reads, "user-1", read.RunAsync, Ct)).ToArray();
         read.Release(Answer);
         var results = await Task.WhenAll([leader, .. joiners]);
 
@@ -41,8 +41,8 @@ public sealed class CoalescedReadsTests
             return Task.FromResult(Answer);
         }
 
-        _ = await reads.RunAsync("user-1", Read, Ct);
-        var second = await reads.RunAsync("user-1", Read, Ct);
+        _ = await RunAsync(reads, "user-1", Read, Ct);
+        var second = await RunAsync(reads, "user-1", Read, Ct);
 
         Assert.Equal(2, calls);
         Assert.False(second.Joined);
@@ -54,8 +54,8 @@ public sealed class CoalescedReadsTests
         var reads = new CoalescedReads<string>();
         var read = new HeldRead();
 
-        var first = reads.RunAsync("user-1", read.RunAsync, Ct);
-        var second = reads.RunAsync("user-2", read.RunAsync, Ct);
+        var first = RunAsync(reads, "user-1", read.RunAsync, Ct);
+        var second = RunAsync(reads, "user-2", read.RunAsync, Ct);
         read.Release(Answer);
         await Task.WhenAll(first, second);
 
@@ -79,8 +79,8 @@ public sealed class CoalescedReadsTests
             return Answer;
         }
 
-        var leader = reads.RunAsync("user-1", Read, leaderAborted.Token);
-        var joiner = reads.RunAsync("user-1", Read, Ct);
+        var leader = RunAsync(reads, "user-1", Read, leaderAborted.Token);
+        var joiner = RunAsync(reads, "user-1", Read, Ct);
         await leaderAborted.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
@@ -96,8 +96,8 @@ public sealed class CoalescedReadsTests
         var release = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var impatient = new CancellationTokenSource();
 
-        var leader = reads.RunAsync("user-1", _ => release.Task, Ct);
-        var quitter = reads.RunAsync("user-1", _ => release.Task, impatient.Token);
+        var leader = RunAsync(reads, "user-1", _ => release.Task, Ct);
+        var quitter = RunAsync(reads, "user-1", _ => release.Task, impatient.Token);
         await impatient.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => quitter);
 
@@ -110,19 +110,25 @@ public sealed class CoalescedReadsTests
     {
         var reads = new CoalescedReads<string>();
         var release = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var leader = reads.RunAsync("user-1", _ => release.Task, Ct);
-        var joiner = reads.RunAsync("user-1", _ => release.Task, Ct);
+        var leader = RunAsync(reads, "user-1", _ => release.Task, Ct);
+        var joiner = RunAsync(reads, "user-1", _ => release.Task, Ct);
 
         release.SetException(new InvalidOperationException("the database is down"));
 
         Assert.Equal("the database is down", (await Assert.ThrowsAsync<InvalidOperationException>(() => leader)).Message);
         Assert.Equal("the database is down", (await Assert.ThrowsAsync<InvalidOperationException>(() => joiner)).Message);
-        Assert.Same(Answer, (await reads.RunAsync("user-1", _ => Task.FromResult(Answer), Ct)).Result);
+        Assert.Same(Answer, (await RunAsync(reads, "user-1", _ => Task.FromResult(Answer), Ct)).Result);
     }
+
+    /// <summary>Runs a read through the coalescer, the read passed as the state.</summary>
+    private static Task<(TokenResult Result, bool Joined)> RunAsync(
+        CoalescedReads<string> reads, string key, Func<CancellationToken, Task<TokenResult>> read, CancellationToken cancellationToken)
+        => reads.RunAsync(key, read, static (read, token) => new ValueTask<TokenResult>(read(token)), cancellationToken).AsTask();
 
     /// <summary>A read that stays open until the test releases it, counting how often it was started.</summary>
     private sealed class HeldRead
     {
+
         private readonly TaskCompletionSource<TokenResult> release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int calls;
 
