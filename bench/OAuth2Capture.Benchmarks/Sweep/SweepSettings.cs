@@ -17,7 +17,7 @@ internal sealed record SweepSettings(IReadOnlyList<int> Rows, IReadOnlyList<Swee
     public const int MaxRows = 1_000_000;
 
     public static readonly SweepSettings Defaults = new(
-        [10_000, 100_000], [SweepStore.Sqlite, SweepStore.PostgreSql], TimeSpan.FromMilliseconds(20), Concurrency: 8, TimeSpan.FromSeconds(1800), CeilingDuration: TimeSpan.FromSeconds(3));
+        [10_000, 100_000], [SweepStore.Sqlite, SweepStore.PostgreSql], TimeSpan.FromMilliseconds(20), Concurrency: 8, TimeSpan.FromSeconds(3600), CeilingDuration: TimeSpan.FromSeconds(3));
 
     public static SweepSettings Parse(IReadOnlyList<string> args, SweepSettings defaults)
     {
