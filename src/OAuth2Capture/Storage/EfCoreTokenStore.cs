@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace OAuth2Capture.Storage;
@@ -13,13 +11,11 @@ namespace OAuth2Capture.Storage;
 /// <param name="context">The scoped context.</param>
 /// <param name="cache">The token cache to tell about every committed write that changes a connection's tokens or status, when
 /// there is one (see <see cref="OAuth2CaptureOptions.TokenCacheDuration"/>).</param>
-internal sealed class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenCache? cache = null) : ITokenStore
+/// <param name="writeGate">Queues this process's writes to one SQLite file (see <see cref="SqliteWriteGate"/>); none: writes go straight on.</param>
+/// <remarks>The writes are in <c>EfCoreTokenStore.Writes.cs</c>.</remarks>
+internal sealed partial class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenCache? cache = null, SqliteWriteGate? writeGate = null) : ITokenStore
     where TContext : DbContext
 {
-    private const int SqliteConstraint = 19;
-    private const int SqliteConstraintUnique = 2067;
-    private const string PostgreSqlUniqueViolation = "23505";
-
     private bool _modelChecked;
 
     private DbSet<OAuthToken> Tokens
@@ -80,174 +76,6 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenC
         return await Tokens.AsNoTracking()
             .FirstOrDefaultAsync(token => token.Provider == provider && token.ProviderUserId == providerUserId, cancellationToken)
             .ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask CreateAsync(OAuthToken token, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-
-        // Checking first gives a clear answer in the common case; the unique index settles the race between two writers.
-        if (await FindByProviderAccountAsync(token.Provider, token.ProviderUserId, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new ConnectionConflictException(token.Provider, token.ProviderUserId);
-        }
-
-        if (string.IsNullOrEmpty(token.ConcurrencyToken))
-        {
-            token.ConcurrencyToken = NewConcurrencyToken();
-        }
-
-        var entry = Tokens.Add(token);
-        try
-        {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            cache?.Invalidate(token.Id, token.OwnerId, token.Provider);
-        }
-        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
-        {
-            throw new ConnectionConflictException(token.Provider, token.ProviderUserId, exception);
-        }
-        finally
-        {
-            entry.State = EntityState.Detached;
-        }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> TryUpdateAsync(OAuthToken token, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-
-        // An app sharing its context may track another instance of this row; ours is the one to write.
-        if (Tokens.Local.FindEntry(token.Id) is { } tracked && !ReferenceEquals(tracked.Entity, token))
-        {
-            tracked.State = EntityState.Detached;
-        }
-
-        var originalConcurrencyToken = token.ConcurrencyToken;
-        var entry = context.Entry(token);
-        entry.State = EntityState.Modified;
-
-        // The WHERE clause compares the original value: the token the caller read.
-        var concurrency = entry.Property(t => t.ConcurrencyToken);
-        concurrency.OriginalValue = originalConcurrencyToken;
-        concurrency.CurrentValue = NewConcurrencyToken();
-
-        var updated = false;
-        try
-        {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            updated = true;
-            cache?.Invalidate(token.Id, token.OwnerId, token.Provider);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another writer won, or the row is gone: the caller re-reads and decides again.
-        }
-        finally
-        {
-            entry.State = EntityState.Detached;
-            if (!updated)
-            {
-                token.ConcurrencyToken = originalConcurrencyToken;
-            }
-        }
-
-        return updated;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> TryClaimRefreshAsync(OAuthToken token, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
-
-        // One statement, atomic on every engine: UPDATE ... WHERE Id = @id AND ConcurrencyToken = @read
-        // AND (RefreshLeaseExpiresAt IS NULL OR RefreshLeaseExpiresAt <= @now). Of several instances racing with the same
-        // read, exactly one matches; the others see zero rows and re-read.
-        var id = token.Id;
-        var readConcurrencyToken = token.ConcurrencyToken;
-        var newConcurrencyToken = NewConcurrencyToken();
-        var claimed = await Tokens
-            .Where(row => row.Id == id
-                && row.ConcurrencyToken == readConcurrencyToken
-                && (row.RefreshLeaseExpiresAt == null || row.RefreshLeaseExpiresAt <= now))
-            .ExecuteUpdateAsync(
-                setters => setters
-                    .SetProperty(row => row.RefreshLeaseOwner, leaseOwner)
-                    .SetProperty(row => row.RefreshLeaseExpiresAt, leaseExpiresAt)
-                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
-                cancellationToken)
-            .ConfigureAwait(false) == 1;
-
-        if (claimed)
-        {
-            token.RefreshLeaseOwner = leaseOwner;
-            token.RefreshLeaseExpiresAt = leaseExpiresAt;
-            token.ConcurrencyToken = newConcurrencyToken;
-        }
-
-        return claimed;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> ReleaseRefreshAsync(Guid id, string leaseOwner, DateTimeOffset? abandonedAt, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
-
-        var newConcurrencyToken = NewConcurrencyToken();
-        var holder = Tokens.Where(row => row.Id == id && row.RefreshLeaseOwner == leaseOwner);
-        var released = abandonedAt is { } at
-            ? await holder.ExecuteUpdateAsync(
-                setters => setters
-                    .SetProperty(row => row.RefreshLeaseExpiresAt, at)
-                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
-                cancellationToken).ConfigureAwait(false)
-            : await holder.ExecuteUpdateAsync(
-                setters => setters
-                    .SetProperty(row => row.RefreshLeaseOwner, (string?)null)
-                    .SetProperty(row => row.RefreshLeaseExpiresAt, (DateTimeOffset?)null)
-                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
-                cancellationToken).ConfigureAwait(false);
-        return released == 1;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> TryMarkExpiryNoticeAsync(Guid id, DateTimeOffset grantEnd, CancellationToken cancellationToken)
-    {
-        // One statement: UPDATE ... WHERE Id = @id AND (ExpiryNoticeSentFor IS NULL OR ExpiryNoticeSentFor <> @end). The new
-        // concurrency token makes a writer holding an older read re-read instead of writing the old value back.
-        var newConcurrencyToken = NewConcurrencyToken();
-        return await Tokens
-            .Where(row => row.Id == id && (row.ExpiryNoticeSentFor == null || row.ExpiryNoticeSentFor != grantEnd))
-            .ExecuteUpdateAsync(
-                setters => setters
-                    .SetProperty(row => row.ExpiryNoticeSentFor, (DateTimeOffset?)grantEnd)
-                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
-                cancellationToken)
-            .ConfigureAwait(false) == 1;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
-    {
-        // The cache is keyed by owner and provider too, which the id alone does not give: one more read, only with the cache on.
-        var owner = cache?.Enabled == true
-            ? await Tokens.AsNoTracking().Where(token => token.Id == id)
-                .Select(token => new { token.OwnerId, token.Provider })
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            : null;
-        var deleted = await Tokens
-            .Where(token => token.Id == id)
-            .ExecuteDeleteAsync(cancellationToken)
-            .ConfigureAwait(false) > 0;
-        if (owner is not null)
-        {
-            cache!.Invalidate(id, owner.OwnerId, owner.Provider);
-        }
-
-        return deleted;
     }
 
     /// <inheritdoc/>
@@ -348,16 +176,6 @@ internal sealed class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenC
                 group.Count(token => token.Status == OAuthConnectionStatus.ReauthRequired)))
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
-
-    private static string NewConcurrencyToken() => Guid.NewGuid().ToString("N");
-
-    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
-    {
-        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint
-            && sqlite.SqliteExtendedErrorCode == SqliteConstraintUnique,
-        DbException other => other.SqlState == PostgreSqlUniqueViolation,
-        _ => false,
-    };
 
     private void EnsureDatesComparable()
     {

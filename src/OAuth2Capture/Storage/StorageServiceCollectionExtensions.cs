@@ -41,6 +41,7 @@ internal static class StorageServiceCollectionExtensions
         }
 
         services.AddOptions<OAuth2CaptureOptions>();
+        services.TryAddSingleton<SqliteWriteGate>();
         services.TryAddScoped<ITokenStore, EfCoreTokenStore<OAuth2CaptureDbContext>>();
         services.AddOAuth2CaptureTokenProtector();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OAuth2CaptureMigrationHostedService>());
@@ -59,6 +60,7 @@ internal static class StorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
+        services.TryAddSingleton<SqliteWriteGate>();
         services.Replace(ServiceDescriptor.Scoped<ITokenStore, EfCoreTokenStore<TContext>>());
         services.AddOAuth2CaptureTokenProtector();
         return services;
