@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using OAuth2Capture.Benchmarks.Storm;
 using OAuth2Capture.Benchmarks.Sweep;
 
-// dotnet run -c Release --project bench/OAuth2Capture.Benchmarks -- storm [--callers 1000] [--singles 5] [--timeout 180]
+// dotnet run -c Release --project bench/OAuth2Capture.Benchmarks -- storm [--callers 1000] [--singles 5] [--timeout 180] [--instances 3 --store sqlite|postgres]
 // dotnet run -c Release --project bench/OAuth2Capture.Benchmarks -- sweep [--rows 10000,100000] [--store sqlite|postgres|both] [--latency-ms 20] [--concurrency 8] [--timeout 3600]
 // dotnet run -c Release --project bench/OAuth2Capture.Benchmarks -- smoke [--callers 100]
 // dotnet run -c Release --project bench/OAuth2Capture.Benchmarks -- --filter '*' [--job short]   (BenchmarkDotNet)

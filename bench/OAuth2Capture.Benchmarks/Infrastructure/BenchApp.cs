@@ -21,9 +21,9 @@ internal sealed class BenchApp : IAsyncDisposable
     public const string Provider = "dev";
 
     private readonly IHost host;
-    private readonly string databasePath;
+    private readonly string? databasePath;
 
-    private BenchApp(IHost host, string databasePath, DevProviderServer dev, ShiftableTimeProvider clock, CommandCounter commands)
+    private BenchApp(IHost host, string? databasePath, DevProviderServer dev, ShiftableTimeProvider clock, CommandCounter commands)
     {
         this.host = host;
         this.databasePath = databasePath;
@@ -43,19 +43,31 @@ internal sealed class BenchApp : IAsyncDisposable
 
     /// <param name="dev">The provider.</param>
     /// <param name="tokenCache">The library's <c>TokenCacheDuration</c>; zero (the default) leaves the cache off.</param>
+    /// <param name="shared">A store and key ring shared with other instances (not removed on dispose); <see langword="null"/>
+    /// for a SQLite file and ephemeral keys of this app's own. On a shared PostgreSQL store <see cref="Commands"/> counts nothing
+    /// (the PostgreSQL context's options are the library's); count with a <see cref="StoreCommandListener"/> instead.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<BenchApp> StartAsync(DevProviderServer dev, TimeSpan tokenCache = default, CancellationToken cancellationToken = default)
+    public static async Task<BenchApp> StartAsync(DevProviderServer dev, TimeSpan tokenCache = default, BenchDatabase? shared = null, CancellationToken cancellationToken = default)
     {
-        var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-{Guid.NewGuid():N}.db");
+        var databasePath = shared is null ? Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-{Guid.NewGuid():N}.db") : null;
         var clock = new ShiftableTimeProvider();
         var commands = new CommandCounter();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        if (shared is null)
+        {
+            builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        }
+        else
+        {
+            builder.Services.AddDataProtection().SetApplicationName("oauth2capture-bench").PersistKeysToFileSystem(new DirectoryInfo(shared.KeysPath));
+        }
+
         builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.ConnectionString = $"Data Source={databasePath}";
+            options.Store.Provider = shared?.Store == BenchStore.PostgreSql ? OAuth2CaptureStoreProvider.PostgreSql : OAuth2CaptureStoreProvider.Sqlite;
+            options.Store.ConnectionString = shared?.ConnectionString ?? $"Data Source={databasePath}";
             options.TokenCacheDuration = tokenCache;
             options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
             options.Resilience.TotalTimeout = TimeSpan.FromSeconds(30);
@@ -132,6 +144,11 @@ internal sealed class BenchApp : IAsyncDisposable
     {
         await host.StopAsync();
         host.Dispose();
+        if (databasePath is null)
+        {
+            return; // The shared store belongs to whoever created it.
+        }
+
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
         {

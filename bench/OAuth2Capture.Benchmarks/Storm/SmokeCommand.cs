@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OAuth2Capture.Benchmarks.Http;
 using OAuth2Capture.Benchmarks.Micro;
 using OAuth2Capture.Benchmarks.Sweep;
+using OAuth2Capture.Benchmarks.Infrastructure;
 
 namespace OAuth2Capture.Benchmarks.Storm;
 
@@ -18,11 +19,11 @@ internal static class SmokeCommand
 {
     public const int TimingAttempts = 3;
 
-    public static readonly StormSettings Defaults = new(Callers: 50, Singles: 5, Timeout: TimeSpan.FromSeconds(60));
+    public static readonly StormSettings Defaults = new(Callers: 50, Singles: 5, Timeout: TimeSpan.FromSeconds(60), Instances: 2);
 
     /// <summary>Scenario 4 in miniature: one page of due connections, an instant token endpoint, the ceiling measured once.</summary>
     public static readonly SweepSettings SweepDefaults = new(
-        [200], [SweepStore.Sqlite], TimeSpan.Zero, Concurrency: 8, TimeSpan.FromSeconds(120), CeilingDuration: TimeSpan.Zero);
+        [200], [BenchStore.Sqlite], TimeSpan.Zero, Concurrency: 8, TimeSpan.FromSeconds(120), CeilingDuration: TimeSpan.Zero);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
     {
@@ -56,7 +57,7 @@ internal static class SmokeCommand
             report = await new StormRunner(settings, output).RunAsync(CancellationToken.None);
             var library = report.Library;
             Check(failures, report.ValidPathStoreCommands == 1, $"valid path: {report.ValidPathStoreCommands} store round trips per call, target 1");
-            foreach (var run in new[] { library, report.Cached })
+            foreach (var run in new[] { library, report.Cached, report.Spread! })
             {
                 Check(failures, run.RefreshCalls == 1, $"storm ({run.Implementation}): {run.RefreshCalls} token-endpoint refresh calls, target 1");
                 Check(failures, run.Failures == 0, $"storm ({run.Implementation}): {run.Failures} callers failed ({run.TopError}), target 0");
@@ -151,7 +152,7 @@ internal static class SmokeCommand
     {
         output.WriteLine();
         using var bound = new CancellationTokenSource(SweepDefaults.Timeout);
-        var result = await new SweepRunner(SweepDefaults, output).RunAsync(SweepStore.Sqlite, SweepDefaults.Rows[0], bound.Token);
+        var result = await new SweepRunner(SweepDefaults, output).RunAsync(BenchStore.Sqlite, SweepDefaults.Rows[0], bound.Token);
         output.Write(SweepReport.ToMarkdown([result]));
         Check(failures, result.RefreshedOnce, $"sweep: {string.Join("; ", result.Problems)}");
     }

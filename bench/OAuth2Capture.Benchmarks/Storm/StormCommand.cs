@@ -8,7 +8,8 @@ internal static class StormCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
     {
         var settings = StormSettings.Parse(args, Defaults);
-        output.WriteLine($"storm: {settings.Callers} callers, {settings.Singles} single refreshes, bounded to {settings.Timeout.TotalSeconds:0} s, 127.0.0.1 only");
+        output.WriteLine($"storm: {settings.Callers} callers, {settings.Singles} single refreshes, bounded to {settings.Timeout.TotalSeconds:0} s, 127.0.0.1 only" +
+            (settings.Instances > 1 ? $"; then spread over {settings.Instances} instances on one {settings.Store} store" : string.Empty));
         var report = await new StormRunner(settings, output).RunAsync(CancellationToken.None);
         output.WriteLine();
         output.WriteLine($"valid path: {report.ValidPathStoreCommands} store command(s) per GetValidTokenAsync call");

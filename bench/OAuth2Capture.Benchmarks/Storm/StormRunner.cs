@@ -30,7 +30,7 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
 
         await using var dev = await DevProviderServer.StartAsync(cancellationToken: ct);
         await using var app = await BenchApp.StartAsync(dev, cancellationToken: ct);
-        await using var cachedApp = await BenchApp.StartAsync(dev, CacheDuration, ct);
+        await using var cachedApp = await BenchApp.StartAsync(dev, CacheDuration, cancellationToken: ct);
         using var naive = new NaiveRefresher(app);
 
         // Warm-up (JIT, connection pools, the provider's first requests), not measured.
@@ -48,8 +48,8 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
 
         // One discarded burst grows the store's connection pool to N, as a busy app's would be, so that the first measured
         // burst does not pay for opening connections.
-        _ = await ReleaseAsync("warm-user", (owner, token) => LibraryCallAsync(app, owner, token), ct);
-        _ = await ReleaseAsync("warm-user", (owner, token) => LibraryCallAsync(cachedApp, owner, token), ct);
+        _ = await ReleaseAsync("warm-user", (_, owner, token) => LibraryCallAsync(app, owner, token), ct);
+        _ = await ReleaseAsync("warm-user", (_, owner, token) => LibraryCallAsync(cachedApp, owner, token), ct);
 
         await app.ConnectAsync("warm-naive", "warmnaive", ct);
         app.ExpireAccessTokens();
@@ -58,10 +58,51 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
         var single = await MeasureSingleRefreshAsync(app, ct);
         output.WriteLine($"single refresh (median of {settings.Singles}): {Ms(single)} ms");
 
-        var library = await StormAsync(app, "storm-user", "storm", LibraryName, single, (owner, token) => LibraryCallAsync(app, owner, token), ct);
-        var baseline = await StormAsync(app, "naive-user", "naive", NaiveName, single, naive.GetTokenAsync, ct);
-        var cached = await StormAsync(cachedApp, "cached-user", "cached", CachedName, single, (owner, token) => LibraryCallAsync(cachedApp, owner, token), ct);
-        return new StormReport(settings, validPathCommands, single, [library, baseline, cached]);
+        var library = await StormAsync(StormTarget.Library(LibraryName, app), "storm-user", "storm", single, ct);
+        var baseline = await StormAsync(new StormTarget(NaiveName, [app], (_, owner, token) => naive.GetTokenAsync(owner, token), () => app.Commands.Count), "naive-user", "naive", single, ct);
+        var cached = await StormAsync(StormTarget.Library(CachedName, cachedApp), "cached-user", "cached", single, ct);
+        StormResult[] results = [library, baseline, cached];
+        if (settings.Instances > 1)
+        {
+            results = [.. results, await SpreadStormAsync(dev, single, ct)];
+        }
+
+        return new StormReport(settings, validPathCommands, single, results);
+    }
+
+    /// <summary>
+    /// The same storm spread over several app instances (each its own host, single flight and clock) on one store and key
+    /// ring: the refresh lease must keep it to one token-endpoint call across all of them.
+    /// </summary>
+    private async Task<StormResult> SpreadStormAsync(DevProviderServer dev, TimeSpan single, CancellationToken ct)
+    {
+        await using var database = await BenchDatabase.CreateAsync(settings.Store, ct);
+        var apps = new List<BenchApp>();
+        try
+        {
+            // The first instance migrates the store; the others find it ready.
+            for (var i = 0; i < settings.Instances; i++)
+            {
+                apps.Add(await BenchApp.StartAsync(dev, shared: database, cancellationToken: ct));
+            }
+
+            using var commands = new StoreCommandListener();
+            var target = new StormTarget($"OAuth2Capture, {settings.Instances} instances ({(settings.Store == BenchStore.PostgreSql ? "PostgreSQL" : "SQLite")})", apps,
+                (index, owner, token) => LibraryCallAsync(apps[index % apps.Count], owner, token), () => commands.Counts.Reads + commands.Counts.Writes);
+
+            // Warm-up of every instance (JIT is shared, but each has its own pools and provider connections).
+            await apps[0].ConnectAsync("spread-warm", "spreadwarm", ct);
+            apps.ForEach(app => app.ExpireAccessTokens());
+            _ = await ReleaseAsync("spread-warm", target.Call, ct);
+            return await StormAsync(target, "spread-user", "spread", single, ct);
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     private static async Task<NaiveOutcome> LibraryCallAsync(BenchApp app, string owner, CancellationToken token)
@@ -90,10 +131,10 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
         return samples[samples.Count / 2];
     }
 
-    private async Task<StormResult> StormAsync(
-        BenchApp app, string owner, string devUser, string name, TimeSpan single,
-        Func<string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
+    private async Task<StormResult> StormAsync(StormTarget target, string owner, string devUser, TimeSpan single, CancellationToken ct)
     {
+        var (name, apps, call, storeCommands) = target;
+        var app = apps[0];
         await app.ConnectAsync(owner, devUser, ct);
 
         // The floor: the same N callers on the same row while its token is still valid (no refresh at all). This also
@@ -104,14 +145,18 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
             throw new InvalidOperationException($"{name}: callers failed on a valid token.");
         }
 
-        app.ExpireAccessTokens();
+        foreach (var instance in apps)
+        {
+            instance.ExpireAccessTokens();
+        }
+
         var refreshesBefore = app.Dev.Stats.RefreshRequests;
-        var commandsBefore = app.Commands.Count;
+        var commandsBefore = storeCommands();
 
         var (wall, outcomes) = await ReleaseAsync(owner, call, ct);
 
         var refreshCalls = app.Dev.Stats.RefreshRequests - refreshesBefore;
-        var commands = app.Commands.Count - commandsBefore;
+        var commands = storeCommands() - commandsBefore;
         var failures = outcomes.Where(outcome => !outcome.Succeeded).ToList();
         var topError = failures.GroupBy(outcome => outcome.Error).OrderByDescending(group => group.Count()).FirstOrDefault()?.Key;
         var distinct = outcomes.Where(outcome => outcome.Succeeded).Select(outcome => outcome.AccessToken).Distinct().Count();
@@ -132,13 +177,13 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
 
     /// <summary>Parks N callers behind one gate, opens it and waits for every answer.</summary>
     private async Task<(TimeSpan Wall, NaiveOutcome[] Outcomes)> ReleaseAsync(
-        string owner, Func<string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
+        string owner, Func<int, string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var callers = new Task<NaiveOutcome>[settings.Callers];
         for (var i = 0; i < callers.Length; i++)
         {
-            callers[i] = CallAfterAsync(gate.Task, owner, call, ct);
+            callers[i] = CallAfterAsync(gate.Task, i, owner, call, ct);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -148,12 +193,12 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
     }
 
     private static async Task<NaiveOutcome> CallAfterAsync(
-        Task gate, string owner, Func<string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
+        Task gate, int index, string owner, Func<int, string, CancellationToken, Task<NaiveOutcome>> call, CancellationToken ct)
     {
         await gate;
         try
         {
-            return await call(owner, ct);
+            return await call(index, owner, ct);
         }
         catch (Exception exception)
         {
@@ -170,6 +215,14 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
     }
 
     internal static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>What one storm runs against: its name, the app instances (the first connects the user), how caller <c>i</c>
+    /// asks for the token, and how store commands are counted.</summary>
+    private sealed record StormTarget(string Name, IReadOnlyList<BenchApp> Apps, Func<int, string, CancellationToken, Task<NaiveOutcome>> Call, Func<long> StoreCommands)
+    {
+        public static StormTarget Library(string name, BenchApp app)
+            => new(name, [app], (_, owner, token) => LibraryCallAsync(app, owner, token), () => app.Commands.Count);
+    }
 }
 
 /// <summary>The results of one storm run, printable as the Markdown table of <c>docs/performance.md</c>.</summary>
@@ -180,6 +233,9 @@ internal sealed record StormReport(StormSettings Settings, long ValidPathStoreCo
     public StormResult Naive => Results[1];
 
     public StormResult Cached => Results[2];
+
+    /// <summary>Gets the storm spread over several instances, when <see cref="StormSettings.Instances"/> asked for one.</summary>
+    public StormResult? Spread => Results.Count > 3 ? Results[3] : null;
 
     public string ToMarkdown()
     {

@@ -1,11 +1,22 @@
 using System.Globalization;
+using OAuth2Capture.Benchmarks.Infrastructure;
 
 namespace OAuth2Capture.Benchmarks.Storm;
 
-/// <summary>The bounds of a storm run, from the command line (<c>--callers N --singles K --timeout SECONDS</c>).</summary>
-internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout)
+/// <summary>
+/// The bounds of a storm run, from the command line
+/// (<c>--callers N --singles K --timeout SECONDS [--instances I --store sqlite|postgres]</c>).
+/// </summary>
+/// <param name="Callers">Concurrent callers per storm.</param>
+/// <param name="Singles">Single refreshes whose median is the reference.</param>
+/// <param name="Timeout">The bound on the whole run.</param>
+/// <param name="Instances">With more than 1, one more storm spreads the callers over that many app instances on one store.</param>
+/// <param name="Store">The store those instances share.</param>
+internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout, int Instances = 1, BenchStore Store = BenchStore.Sqlite)
 {
     public const int MaxCallers = 10_000;
+
+    public const int MaxInstances = 8;
 
     public static StormSettings Parse(IReadOnlyList<string> args, StormSettings defaults)
     {
@@ -18,7 +29,17 @@ internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout)
                 "--callers" => settings with { Callers = ParseInRange(args[i], value, 1, MaxCallers) },
                 "--singles" => settings with { Singles = ParseInRange(args[i], value, 1, 50) },
                 "--timeout" => settings with { Timeout = TimeSpan.FromSeconds(ParseInRange(args[i], value, 1, 600)) },
-                _ => throw new ArgumentException($"Unknown option {args[i]} (expected --callers, --singles or --timeout)."),
+                "--instances" => settings with { Instances = ParseInRange(args[i], value, 1, MaxInstances) },
+                "--store" => settings with
+                {
+                    Store = value switch
+                    {
+                        "sqlite" => BenchStore.Sqlite,
+                        "postgres" => BenchStore.PostgreSql,
+                        _ => throw new ArgumentException($"--store must be sqlite or postgres, not '{value}'."),
+                    },
+                },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (expected --callers, --singles, --timeout, --instances or --store)."),
             };
             i++;
         }

@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Benchmarks.Infrastructure;
 
 namespace OAuth2Capture.Benchmarks.Sweep;
 
 /// <summary>
 /// An app host with OAuth2Capture configured as an app would: <c>AddOAuth2Capture</c>, the generic provider
 /// <see cref="Provider"/> defined by endpoints only (the <see cref="SweepTokenEndpoint"/>), the store on the
-/// <see cref="SweepDatabase"/> (migrations applied at start-up), Data Protection keys in the shared folder, and the library's
+/// <see cref="BenchDatabase"/> (migrations applied at start-up), Data Protection keys in the shared folder, and the library's
 /// resilience defaults. With <c>background</c> settings it also calls <c>AddBackgroundRefresh</c>, whose first sweep runs at
 /// start-up; without them it is the seeding host.
 /// </summary>
@@ -32,7 +33,7 @@ internal sealed class SweepAppHost : IAsyncDisposable
     /// <param name="logging">A provider given the library's Information logs (the sweep's completion, event 5002), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the start-up.</param>
     public static async Task<SweepAppHost> StartAsync(
-        SweepDatabase database, SweepTokenEndpoint endpoint, int? concurrency, ILoggerProvider? logging, CancellationToken cancellationToken)
+        BenchDatabase database, SweepTokenEndpoint endpoint, int? concurrency, ILoggerProvider? logging, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -47,7 +48,7 @@ internal sealed class SweepAppHost : IAsyncDisposable
         builder.Services.AddDataProtection().SetApplicationName("oauth2capture-bench-sweep").PersistKeysToFileSystem(new DirectoryInfo(database.KeysPath));
         var capture = builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.Provider = database.Store == SweepStore.PostgreSql ? OAuth2CaptureStoreProvider.PostgreSql : OAuth2CaptureStoreProvider.Sqlite;
+            options.Store.Provider = database.Store == BenchStore.PostgreSql ? OAuth2CaptureStoreProvider.PostgreSql : OAuth2CaptureStoreProvider.Sqlite;
             options.Store.ConnectionString = database.ConnectionString;
             options.Providers[Provider] = new OAuthProviderOptions
             {

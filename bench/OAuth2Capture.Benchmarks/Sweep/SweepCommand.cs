@@ -1,3 +1,5 @@
+using OAuth2Capture.Benchmarks.Infrastructure;
+
 namespace OAuth2Capture.Benchmarks.Sweep;
 
 /// <summary>
@@ -14,17 +16,17 @@ internal static class SweepCommand
     {
         var settings = SweepSettings.Parse(args, SweepSettings.Defaults);
         var stores = settings.Stores.ToList();
-        if (stores.Contains(SweepStore.PostgreSql) && SweepDatabase.PostgreSqlServer is null)
+        if (stores.Contains(BenchStore.PostgreSql) && BenchDatabase.PostgreSqlServer is null)
         {
             if (stores.Count == 1)
             {
-                output.WriteLine($"sweep: --store postgres needs {SweepDatabase.PostgreSqlVariable}, a connection string to a server database whose role may create databases, " +
+                output.WriteLine($"sweep: --store postgres needs {BenchDatabase.PostgreSqlVariable}, a connection string to a server database whose role may create databases, " +
                     "for example 'Host=127.0.0.1;Port=5432;Username=oauth2capture;Password=oauth2capture;Database=postgres'.");
                 return 1;
             }
 
-            output.WriteLine($"sweep: PostgreSQL skipped: {SweepDatabase.PostgreSqlVariable} is not set (a connection string to a server database whose role may create databases).");
-            stores.Remove(SweepStore.PostgreSql);
+            output.WriteLine($"sweep: PostgreSQL skipped: {BenchDatabase.PostgreSqlVariable} is not set (a connection string to a server database whose role may create databases).");
+            stores.Remove(BenchStore.PostgreSql);
         }
 
         output.WriteLine(

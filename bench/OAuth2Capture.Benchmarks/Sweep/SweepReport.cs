@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using OAuth2Capture.Benchmarks.Infrastructure;
 
 namespace OAuth2Capture.Benchmarks.Sweep;
 
 /// <summary>Prints sweep results as the Markdown table of <c>docs/performance.md</c>, with the memory ratio per store.</summary>
 internal static class SweepReport
 {
-    public static string StoreName(SweepStore store) => store == SweepStore.Sqlite ? "SQLite" : "PostgreSQL";
+    public static string StoreName(BenchStore store) => store == BenchStore.Sqlite ? "SQLite" : "PostgreSQL";
 
     public static string MiB(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 

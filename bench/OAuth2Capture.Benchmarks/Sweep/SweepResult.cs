@@ -1,3 +1,5 @@
+using OAuth2Capture.Benchmarks.Infrastructure;
+
 namespace OAuth2Capture.Benchmarks.Sweep;
 
 /// <summary>One sweep over N due connections, with the provider's ceiling measured in the same run.</summary>
@@ -15,7 +17,7 @@ namespace OAuth2Capture.Benchmarks.Sweep;
 /// <param name="Problems">What the verification found wrong (empty: every row refreshed exactly once, nothing failed).</param>
 /// <param name="LoadAverage">The load average at the end of the sweep.</param>
 internal sealed record SweepResult(
-    SweepStore Store,
+    BenchStore Store,
     int Rows,
     TimeSpan Latency,
     int Concurrency,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OAuth2Capture.Benchmarks.Infrastructure;
 
 namespace OAuth2Capture.Benchmarks.Sweep;
 
@@ -18,12 +19,12 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
     /// <param name="cancellationToken">The run's bound.</param>
     /// <param name="label">What the progress lines start with (default: the store); the row count is appended.</param>
     /// <returns>The figures and what the verification found.</returns>
-    public async Task<SweepResult> RunAsync(SweepStore store, int rows, CancellationToken cancellationToken, string? label = null)
+    public async Task<SweepResult> RunAsync(BenchStore store, int rows, CancellationToken cancellationToken, string? label = null)
     {
         label = $"{label ?? SweepReport.StoreName(store)}, {rows} rows";
         output.WriteLine($"{label}: latency {settings.Latency.TotalMilliseconds:0} ms, concurrency {settings.Concurrency}, load average {LoadAverage.Read()}");
         await using var endpoint = await SweepTokenEndpoint.StartAsync(settings.Latency, rows, cancellationToken);
-        await using var database = await SweepDatabase.CreateAsync(store, cancellationToken);
+        await using var database = await BenchDatabase.CreateAsync(store, cancellationToken);
 
         var seeding = Stopwatch.GetTimestamp();
         await using (var seeder = await SweepAppHost.StartAsync(database, endpoint, concurrency: null, logging: null, cancellationToken))

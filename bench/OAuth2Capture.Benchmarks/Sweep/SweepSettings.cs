@@ -1,4 +1,5 @@
 using System.Globalization;
+using OAuth2Capture.Benchmarks.Infrastructure;
 
 namespace OAuth2Capture.Benchmarks.Sweep;
 
@@ -12,12 +13,12 @@ namespace OAuth2Capture.Benchmarks.Sweep;
 /// <param name="Concurrency">The refresher's <c>MaxConcurrency</c> and <c>MaxConcurrencyPerProvider</c>, and the ceiling client's callers.</param>
 /// <param name="Timeout">The bound on the whole run (every store and row count).</param>
 /// <param name="CeilingDuration">The least time one ceiling measurement takes (rounds of calls are repeated until it has passed).</param>
-internal sealed record SweepSettings(IReadOnlyList<int> Rows, IReadOnlyList<SweepStore> Stores, TimeSpan Latency, int Concurrency, TimeSpan Timeout, TimeSpan CeilingDuration)
+internal sealed record SweepSettings(IReadOnlyList<int> Rows, IReadOnlyList<BenchStore> Stores, TimeSpan Latency, int Concurrency, TimeSpan Timeout, TimeSpan CeilingDuration)
 {
     public const int MaxRows = 1_000_000;
 
     public static readonly SweepSettings Defaults = new(
-        [10_000, 100_000], [SweepStore.Sqlite, SweepStore.PostgreSql], TimeSpan.FromMilliseconds(20), Concurrency: 8, TimeSpan.FromSeconds(3600), CeilingDuration: TimeSpan.FromSeconds(3));
+        [10_000, 100_000], [BenchStore.Sqlite, BenchStore.PostgreSql], TimeSpan.FromMilliseconds(20), Concurrency: 8, TimeSpan.FromSeconds(3600), CeilingDuration: TimeSpan.FromSeconds(3));
 
     public static SweepSettings Parse(IReadOnlyList<string> args, SweepSettings defaults)
     {
@@ -40,11 +41,11 @@ internal sealed record SweepSettings(IReadOnlyList<int> Rows, IReadOnlyList<Swee
         return settings;
     }
 
-    private static SweepStore[] ParseStores(string value) => value switch
+    private static BenchStore[] ParseStores(string value) => value switch
     {
-        "sqlite" => [SweepStore.Sqlite],
-        "postgres" => [SweepStore.PostgreSql],
-        "both" => [SweepStore.Sqlite, SweepStore.PostgreSql],
+        "sqlite" => [BenchStore.Sqlite],
+        "postgres" => [BenchStore.PostgreSql],
+        "both" => [BenchStore.Sqlite, BenchStore.PostgreSql],
         _ => throw new ArgumentException($"--store must be sqlite, postgres or both, not '{value}'."),
     };
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace OAuth2Capture.Benchmarks.Sweep;
+namespace OAuth2Capture.Benchmarks.Infrastructure;
 
 /// <summary>The store commands counted between two moments.</summary>
 internal readonly record struct StoreCommandCounts(long Reads, long Writes)

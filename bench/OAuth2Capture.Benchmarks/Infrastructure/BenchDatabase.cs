@@ -1,13 +1,14 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace OAuth2Capture.Benchmarks.Sweep;
+namespace OAuth2Capture.Benchmarks.Infrastructure;
 
 /// <summary>
-/// What the seeding host and the measuring host share: one database (a SQLite file in the temp folder, or a throw-away
-/// PostgreSQL database <c>oauth2capture_bench_{guid}</c>) and one Data Protection key folder. Removed on dispose.
+/// What several app hosts of one run share (the sweep's seeding and measuring hosts, the storm's instances): one database
+/// (a SQLite file in the temp folder, or a throw-away PostgreSQL database <c>oauth2capture_bench_{guid}</c>) and one Data
+/// Protection key folder. Removed on dispose.
 /// </summary>
-internal sealed class SweepDatabase : IAsyncDisposable
+internal sealed class BenchDatabase : IAsyncDisposable
 {
     /// <summary>The variable naming a PostgreSQL server database whose role may create databases, as for the tests.</summary>
     public const string PostgreSqlVariable = "OAUTH2CAPTURE_TEST_POSTGRES";
@@ -16,7 +17,7 @@ internal sealed class SweepDatabase : IAsyncDisposable
     private readonly string? serverConnectionString;
     private readonly string? postgreSqlName;
 
-    private SweepDatabase(SweepStore store, string connectionString, string? sqlitePath, string? serverConnectionString, string? postgreSqlName)
+    private BenchDatabase(BenchStore store, string connectionString, string? sqlitePath, string? serverConnectionString, string? postgreSqlName)
     {
         Store = store;
         ConnectionString = connectionString;
@@ -25,24 +26,24 @@ internal sealed class SweepDatabase : IAsyncDisposable
         this.postgreSqlName = postgreSqlName;
     }
 
-    public SweepStore Store { get; }
+    public BenchStore Store { get; }
 
     /// <summary>Gets the connection string the library's store uses.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Gets the Data Protection key folder both hosts use, so the measuring host decrypts what the seeding host wrote.</summary>
-    public string KeysPath { get; } = Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-sweep-keys-{Guid.NewGuid():N}");
+    /// <summary>Gets the Data Protection key folder every host uses, so each decrypts what another wrote.</summary>
+    public string KeysPath { get; } = Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-keys-{Guid.NewGuid():N}");
 
     /// <summary>Gets the PostgreSQL server connection string, or <see langword="null"/> when <see cref="PostgreSqlVariable"/> is not set.</summary>
     public static string? PostgreSqlServer
         => Environment.GetEnvironmentVariable(PostgreSqlVariable) is { Length: > 0 } server ? server : null;
 
-    public static async Task<SweepDatabase> CreateAsync(SweepStore store, CancellationToken cancellationToken)
+    public static async Task<BenchDatabase> CreateAsync(BenchStore store, CancellationToken cancellationToken)
     {
-        if (store == SweepStore.Sqlite)
+        if (store == BenchStore.Sqlite)
         {
-            var path = Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-sweep-{Guid.NewGuid():N}.db");
-            return new SweepDatabase(store, $"Data Source={path}", path, null, null);
+            var path = Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-shared-{Guid.NewGuid():N}.db");
+            return new BenchDatabase(store, $"Data Source={path}", path, null, null);
         }
 
         var server = PostgreSqlServer ?? throw new InvalidOperationException($"{PostgreSqlVariable} is not set.");
@@ -57,7 +58,7 @@ internal sealed class SweepDatabase : IAsyncDisposable
 
         // The server is shared (100 connections in all): the refresher needs its concurrency plus the sweep's reader.
         var database = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 40 };
-        return new SweepDatabase(store, database.ConnectionString, null, server, name);
+        return new BenchDatabase(store, database.ConnectionString, null, server, name);
     }
 
     public async ValueTask DisposeAsync()
