@@ -61,13 +61,13 @@ internal sealed class BenchApp : IAsyncDisposable
         }
         else
         {
-            builder.Services.AddDataProtection().SetApplicationName("oauth2capture-bench").PersistKeysToFileSystem(new DirectoryInfo(shared.KeysPath));
+            shared.ShareKeys(builder.Services, "oauth2capture-bench");
         }
 
         builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.Provider = shared?.Store == BenchStore.PostgreSql ? OAuth2CaptureStoreProvider.PostgreSql : OAuth2CaptureStoreProvider.Sqlite;
-            options.Store.ConnectionString = shared?.ConnectionString ?? $"Data Source={databasePath}";
+            options.Store.ConnectionString = $"Data Source={databasePath}";
+            shared?.UseAsStore(options);
             options.TokenCacheDuration = tokenCache;
             options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
             options.Resilience.TotalTimeout = TimeSpan.FromSeconds(30);

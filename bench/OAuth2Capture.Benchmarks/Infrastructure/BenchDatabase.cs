@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -37,6 +39,17 @@ internal sealed class BenchDatabase : IAsyncDisposable
     /// <summary>Gets the PostgreSQL server connection string, or <see langword="null"/> when <see cref="PostgreSqlVariable"/> is not set.</summary>
     public static string? PostgreSqlServer
         => Environment.GetEnvironmentVariable(PostgreSqlVariable) is { Length: > 0 } server ? server : null;
+
+    /// <summary>Points the library's store at this database.</summary>
+    public void UseAsStore(OAuth2CaptureOptions options)
+    {
+        options.Store.Provider = Store == BenchStore.PostgreSql ? OAuth2CaptureStoreProvider.PostgreSql : OAuth2CaptureStoreProvider.Sqlite;
+        options.Store.ConnectionString = ConnectionString;
+    }
+
+    /// <summary>Keeps the host's Data Protection keys in the shared folder, so every host decrypts what another wrote.</summary>
+    public void ShareKeys(IServiceCollection services, string applicationName)
+        => services.AddDataProtection().SetApplicationName(applicationName).PersistKeysToFileSystem(new DirectoryInfo(KeysPath));
 
     public static async Task<BenchDatabase> CreateAsync(BenchStore store, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,11 +44,10 @@ internal sealed class SweepAppHost : IAsyncDisposable
             builder.Logging.AddFilter("OAuth2Capture", LogLevel.Information);
         }
 
-        builder.Services.AddDataProtection().SetApplicationName("oauth2capture-bench-sweep").PersistKeysToFileSystem(new DirectoryInfo(database.KeysPath));
+        database.ShareKeys(builder.Services, "oauth2capture-bench-sweep");
         var capture = builder.Services.AddOAuth2Capture(options =>
         {
-            options.Store.Provider = database.Store == BenchStore.PostgreSql ? OAuth2CaptureStoreProvider.PostgreSql : OAuth2CaptureStoreProvider.Sqlite;
-            options.Store.ConnectionString = database.ConnectionString;
+            database.UseAsStore(options);
             options.Providers[Provider] = new OAuthProviderOptions
             {
                 ClientId = SweepTokenEndpoint.ClientId,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -69,10 +68,7 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
     /// </summary>
     private async Task UseWriteAheadLogAsync(DbContext context, CancellationToken cancellationToken)
     {
-        var connectionString = new SqliteConnectionStringBuilder(context.Database.GetConnectionString());
-        if (connectionString.Mode == SqliteOpenMode.Memory
-            || string.IsNullOrEmpty(connectionString.DataSource)
-            || connectionString.DataSource.Contains(":memory:", StringComparison.OrdinalIgnoreCase))
+        if (!SqliteDatabaseFile.TryGetPath(context.Database.GetConnectionString(), out _))
         {
             return;
         }

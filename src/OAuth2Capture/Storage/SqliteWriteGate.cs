@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace OAuth2Capture.Storage;
@@ -55,9 +54,6 @@ internal sealed class SqliteWriteGate : IDisposable
     private static string FileOf(DbContext context)
     {
         var connectionString = context.Database.GetConnectionString() ?? string.Empty;
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        return builder.Mode is SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:"
-            ? connectionString
-            : Path.GetFullPath(builder.DataSource);
+        return SqliteDatabaseFile.TryGetPath(connectionString, out var path) ? path : connectionString;
     }
 }
