@@ -74,17 +74,6 @@ public sealed class DevProviderFaults
         }
     }
 
-    internal CancellationToken HangReleaseToken
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _hangRelease.Token;
-            }
-        }
-    }
-
     /// <summary>
     /// Makes the next <paramref name="count"/> token requests fail with <paramref name="fault"/>, after any faults
     /// already queued. Each faulted request is answered by the fault alone; the requests after them are served normally.
@@ -251,10 +240,15 @@ public sealed class DevProviderFaults
         released.Cancel();
     }
 
-    internal bool TryTakeTokenFault(out PendingTokenFault fault)
+    /// <summary>
+    /// Takes the next queued fault together with the token that <see cref="Reset"/> cancels to release a hang, in one step:
+    /// a reset that comes after the fault was taken always releases the request it faulted.
+    /// </summary>
+    internal bool TryTakeTokenFault(out PendingTokenFault fault, out CancellationToken hangRelease)
     {
         lock (_gate)
         {
+            hangRelease = _hangRelease.Token;
             return _pending.TryDequeue(out fault);
         }
     }

@@ -102,19 +102,26 @@ internal sealed class DevProviderFaultMiddleware(
         }
 
         var isRefresh = string.Equals(form?[Parameters.GrantType], GrantTypes.RefreshToken, StringComparison.Ordinal);
+
+        // Decide the fault before counting the request: whoever sees the count (a test waiting for a request to hang) may
+        // reset the faults at once, and that reset must find this request's fault already taken.
+        var rejectClientSecret = faults.RejectClientSecret;
+        PendingTokenFault pending = default;
+        CancellationToken hangRelease = default;
+        var faulted = !rejectClientSecret && faults.TryTakeTokenFault(out pending, out hangRelease);
         stats.RecordTokenRequest(isRefresh);
 
-        if (faults.RejectClientSecret)
+        if (rejectClientSecret)
         {
             DevProviderLog.ClientSecretRejected(logger);
             await WriteJsonAsync(context, StatusCodes.Status401Unauthorized, InvalidClientBody).ConfigureAwait(false);
             return true;
         }
 
-        if (faults.TryTakeTokenFault(out var pending))
+        if (faulted)
         {
             DevProviderLog.TokenFaultApplied(logger, pending.Fault);
-            await ApplyAsync(context, pending).ConfigureAwait(false);
+            await ApplyAsync(context, pending, hangRelease).ConfigureAwait(false);
             return true;
         }
 
@@ -130,7 +137,7 @@ internal sealed class DevProviderFaultMiddleware(
         return false;
     }
 
-    private async Task ApplyAsync(HttpContext context, PendingTokenFault pending)
+    private async Task ApplyAsync(HttpContext context, PendingTokenFault pending, CancellationToken hangRelease)
     {
         switch (pending.Fault)
         {
@@ -149,7 +156,7 @@ internal sealed class DevProviderFaultMiddleware(
                 break;
 
             case DevTokenFault.Hang:
-                await HangAsync(context).ConfigureAwait(false);
+                await HangAsync(context, hangRelease).ConfigureAwait(false);
                 break;
 
             case DevTokenFault.HtmlErrorPage:
@@ -177,10 +184,9 @@ internal sealed class DevProviderFaultMiddleware(
     /// Sends nothing until the client gives up, the host stops or the faults are reset; then aborts the connection,
     /// so no response is ever written and shutdown is never held up.
     /// </summary>
-    private async Task HangAsync(HttpContext context)
+    private async Task HangAsync(HttpContext context, CancellationToken hangRelease)
     {
-        using var release = CancellationTokenSource.CreateLinkedTokenSource(
-            context.RequestAborted, lifetime.ApplicationStopping, faults.HangReleaseToken);
+        using var release = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, hangRelease);
         try
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, release.Token).ConfigureAwait(false);
