@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
+using OAuth2Capture.Http.ConnectFlow;
 using OAuth2Capture.Http.Endpoints;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -18,10 +21,15 @@ public static class OAuth2CaptureEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <returns>The route group, to add conventions (for example <c>RequireAuthorization()</c>).</returns>
+    /// <exception cref="InvalidOperationException">The app registers no authentication scheme of its own, so no user can sign in.</exception>
     public static RouteGroupBuilder MapOAuth2Capture(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var prefix = endpoints.ServiceProvider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.PathPrefix;
+        var services = endpoints.ServiceProvider;
+        AppSignInSchemes.EnsureAppSignsUsersIn(
+            services.GetRequiredService<IOptions<AuthenticationOptions>>().Value,
+            services.GetRequiredService<ILogger<AppSignInSchemes>>());
+        var prefix = services.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.PathPrefix;
         var group = endpoints.MapGroup(prefix);
         group.MapGet("/", ListEndpoint.HandleAsync).WithName("OAuth2Capture.List");
         group.MapGet("/{provider}/connect", ConnectEndpoint.HandleAsync).WithName("OAuth2Capture.Connect");

@@ -81,6 +81,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.AddAntiforgery();
         services.AddAuthentication();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthenticationOptions>, OAuthSchemeConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthenticationOptions>, AppSignInSchemes>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthSchemeConfiguration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthPostConfigureOptions<OAuth2CaptureOAuthOptions, OAuth2CaptureOAuthHandler>>());
         services.TryAddSingleton<IReauthMessageProvider, DefaultReauthMessageProvider>();

@@ -48,7 +48,13 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
 
     public Uri Url(string relative) => new(BaseUri, relative);
 
-    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null)
+    /// <param name="dev">The provider.</param>
+    /// <param name="configure">Changes the library's options.</param>
+    /// <param name="namesDefaultScheme">
+    /// False for the common <c>AddAuthentication().AddCookie()</c>, which names no default scheme and relies on the
+    /// framework making the lone scheme the default.
+    /// </param>
+    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-web-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -60,7 +66,7 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
         builder.Services.AddSingleton(posts);
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddControllersWithViews(); // TempData, for the one-time messages
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        (namesDefaultScheme ? builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme) : builder.Services.AddAuthentication())
             .AddCookie(options => options.LoginPath = "/login");
         builder.Services.AddOAuth2Capture(options =>
         {

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,18 @@ internal sealed class OAuth2CaptureOAuthHandler(IOptionsMonitor<OAuth2CaptureOAu
     : OAuthHandler<OAuth2CaptureOAuthOptions>(options, logger, encoder)
 {
     protected override string FormatScope(IEnumerable<string> scopes) => string.Join(Options.ScopeSeparator, scopes);
+
+    // The framework's remote handler authenticates (and forbids) by delegating to its sign-in scheme, which defaults
+    // to the app's default scheme. Ours signs nobody in, so it has no user to give: answering for itself means that
+    // even when the framework picks it as the default (it is the only scheme registered), a request cannot make it
+    // delegate to itself until the stack overflows.
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
 
     protected override async Task<OAuthTokenResponse> ExchangeCodeAsync(OAuthCodeExchangeContext context)
     {
