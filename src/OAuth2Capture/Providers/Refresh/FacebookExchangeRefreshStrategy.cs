@@ -25,6 +25,10 @@ public sealed class FacebookExchangeRefreshStrategy : IRefreshStrategy
     public bool CanRefresh => true;
 
     /// <inheritdoc/>
+    /// <remarks><see langword="false"/>: the access token itself is exchanged.</remarks>
+    public bool RequiresRefreshToken => false;
+
+    /// <inheritdoc/>
     /// <remarks>Uses <see cref="RefreshContext.AccessToken"/>; <see cref="RefreshContext.RefreshToken"/> is ignored (Facebook has none).</remarks>
     public Task<TokenEndpointResponse> RefreshAsync(RefreshContext context, CancellationToken cancellationToken)
     {
