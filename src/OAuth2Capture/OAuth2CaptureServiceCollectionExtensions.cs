@@ -69,7 +69,10 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<TokenRefresher>();
-        services.TryAddScoped<ITokenValidityService, TokenValidityService>();
+        services.TryAddScoped<TokenValidityService>();
+
+        // The app may decorate or replace the public service; the background sweep uses the built-in one directly.
+        services.TryAddScoped<ITokenValidityService>(provider => provider.GetRequiredService<TokenValidityService>());
 
         services.TryAddSingleton<IOwnerIdResolver, ClaimsOwnerIdResolver>();
         services.TryAddSingleton<ProviderTokenRevoker>();

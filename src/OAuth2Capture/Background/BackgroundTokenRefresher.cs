@@ -124,15 +124,13 @@ internal sealed partial class BackgroundTokenRefresher(
                     now = time.GetUtcNow();
                     var ahead = new RefreshAhead(settings.Window, settings.GetKeepAliveAfter(provider.Name));
                     var strategy = provider.Descriptor.RefreshStrategy;
-                    var refreshable = strategy.CanRefresh && (!strategy.RequiresRefreshToken || row.EncryptedRefreshToken is not null);
-                    var grantEnd = refreshable ? row.RefreshTokenExpiresAt : row.AccessTokenExpiresAt;
-                    if (grantEnd is { } end && end > now && end <= now + noticeWindow)
+                    if (ConnectionRules.ExpiresSoon(row, strategy, now, noticeWindow))
                     {
-                        await AnnounceExpiryAsync(provider, row, end, cancellationToken).ConfigureAwait(false);
+                        await AnnounceExpiryAsync(provider, row, ConnectionRules.GrantEndsAt(row, strategy)!.Value, cancellationToken).ConfigureAwait(false);
                     }
 
-                    // Not renewable: only an expired token is worth a call, which records the re-auth (and notifies once).
-                    var due = refreshable ? ahead.IsDue(row, now) : TokenFreshness.IsExpired(row, now);
+                    // Not renewable: only an ended grant is worth a call, which records the re-auth (and notifies once).
+                    var due = ConnectionRules.CanRenew(row, strategy) ? ahead.IsDue(row, now) : ConnectionRules.HasEnded(row, strategy, now);
                     if (!due || Skip(row, provider, settings, now, tally, givenUpNow))
                     {
                         continue;
@@ -234,10 +232,8 @@ internal sealed partial class BackgroundTokenRefresher(
                 await using (scope.ConfigureAwait(false))
                 {
                     // No claim of our own: the refresher's lease is the claim, and it does not wait for a lease held elsewhere.
-                    var service = scope.ServiceProvider.GetRequiredService<ITokenValidityService>();
-                    var result = service is TokenValidityService own
-                        ? await own.RefreshAheadAsync(row, ahead, cancellationToken).ConfigureAwait(false)
-                        : await service.GetValidTokenAsync(row.Id, cancellationToken).ConfigureAwait(false);
+                    var service = scope.ServiceProvider.GetRequiredService<TokenValidityService>();
+                    var result = await service.RefreshAheadAsync(row, ahead, cancellationToken).ConfigureAwait(false);
                     Record(provider, row, result, lagFrom, tally);
                 }
             }

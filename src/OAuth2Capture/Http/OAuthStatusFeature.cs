@@ -92,14 +92,7 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
         }
 
         var strategy = provider.Descriptor.RefreshStrategy;
-        var renewable = strategy.CanRefresh && (row.EncryptedRefreshToken is not null || !strategy.RequiresRefreshToken);
-        var reason = row.Status == OAuthConnectionStatus.ReauthRequired ? (row.ReauthReason == ReauthReason.None ? ReauthReason.ProviderRejected : row.ReauthReason)
-            : renewable && row.RefreshTokenExpiresAt is { } refreshEnd && refreshEnd <= now ? ReauthReason.RefreshTokenExpired
-            : !renewable && row.AccessTokenExpiresAt is { } accessEnd && accessEnd <= now ? ReauthReason.NoRefreshToken
-            : ReauthReason.None;
-        var horizon = now + window;
-        var expiresSoon = reason == ReauthReason.None
-            && ((renewable && row.RefreshTokenExpiresAt < horizon) || (!renewable && row.AccessTokenExpiresAt < horizon));
+        var reason = ConnectionRules.ReauthReasonAt(row, strategy, now);
 
         return new OAuthProviderStatus
         {
@@ -111,7 +104,7 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
             AccountName = row.DisplayName,
             AccessTokenExpiresAt = row.AccessTokenExpiresAt,
             RefreshTokenExpiresAt = row.RefreshTokenExpiresAt,
-            ExpiresSoon = expiresSoon,
+            ExpiresSoon = ConnectionRules.ExpiresSoon(row, strategy, now, window),
             ReconnectUrl = reconnectUrl,
             Message = reason == ReauthReason.None ? null : mapper.GetMessage(context, provider.Name, TokenStatus.ReauthRequired, reason),
         };

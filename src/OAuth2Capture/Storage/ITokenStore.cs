@@ -104,7 +104,11 @@ public interface ITokenStore
     /// <returns><see langword="true"/> when a row was deleted.</returns>
     ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Lists the owner's active connections whose access token (when no refresh token) or refresh token expires before <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Lists the owner's active connections whose access token (when no refresh token) or refresh token expires before
+    /// <paramref name="before"/>: the candidates from which the token service picks the grants that end soon (which of the
+    /// two dates ends a grant also depends on the provider, which the store does not know).
+    /// </summary>
     /// <param name="ownerId">The app's user id.</param>
     /// <param name="before">The end of the window.</param>
     /// <param name="cancellationToken">Cancels the query.</param>

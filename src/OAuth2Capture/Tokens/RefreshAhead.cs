@@ -1,6 +1,6 @@
 using OAuth2Capture.Storage;
 
-namespace OAuth2Capture.Background;
+namespace OAuth2Capture.Tokens;
 
 /// <summary>
 /// When the background refresher wants a connection renewed even though a user request would not yet: its access token
@@ -15,7 +15,7 @@ internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
     /// <summary>
     /// Gets whether to wait for another refresher's live lease, as user requests do. The sweep does not (the default): the
     /// holder, on this instance or another, stores the outcome, and waiting would only hold a sweep slot. The refresher then
-    /// answers at once with <see cref="Tokens.TokenResult.HeldElsewhere"/>, and the sweep counts the row as claimed elsewhere.
+    /// answers at once with <see cref="TokenResult.HeldElsewhere"/>, and the sweep counts the row as claimed elsewhere.
     /// </summary>
     public bool WaitForHeldLease { get; init; }
 
@@ -23,7 +23,7 @@ internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
         => IsDueForExpiry(row, now) || IsDueForKeepAlive(row, now);
 
     public bool IsDueForExpiry(OAuthToken row, DateTimeOffset now)
-        => row.AccessTokenExpiresAt is { } expiresAt && expiresAt - Window <= now;
+        => ConnectionRules.IsRefreshDue(row, now, Window);
 
     public bool IsDueForKeepAlive(OAuthToken row, DateTimeOffset now)
         => KeepAliveAfter is { } age && (row.LastRefreshedAt ?? row.AuthorizedAt) + age <= now;

@@ -50,7 +50,7 @@ internal sealed partial class TokenRefresher
     private TokenResult GiveUpWaiting(OAuthProvider provider, OAuthToken row, DateTimeOffset now)
     {
         Log.LeaseWaitTimedOut(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
-        if (!TokenFreshness.IsExpired(row, now))
+        if (!ConnectionRules.IsExpired(row, now))
         {
             return ValidFrom(row);
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OAuth2Capture.Background;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Refresh;
@@ -97,28 +96,26 @@ internal sealed partial class TokenRefresher(
             return FromStoredReauth(row);
         }
 
-        if (!TokenFreshness.NeedsRefresh(row, now, options.CurrentValue.RefreshSkew) && ahead?.IsDue(row, now) != true)
+        if (ConnectionRules.IsUsableAsIs(row, now, options.CurrentValue.RefreshSkew, ahead))
         {
             return ValidFrom(row);
         }
 
         var strategy = provider.Descriptor.RefreshStrategy;
-        if (!strategy.CanRefresh || (strategy.RequiresRefreshToken && row.EncryptedRefreshToken is null))
+        var renewable = ConnectionRules.CanRenew(row, strategy);
+        if (ConnectionRules.GrantEndsAt(row, strategy) is { } end && end <= now)
         {
-            // Nothing can renew it: use it until it actually expires, then the user must reconnect.
-            return TokenFreshness.IsExpired(row, now)
-                ? await MarkReauthAsync(provider, row, ReauthReason.NoRefreshToken, "no_refresh_token",
-                    $"The {provider.DisplayName} access token expired and {provider.DisplayName} issued no refresh token.", leaseOwner: null, cancellationToken).ConfigureAwait(false)
-                : ValidFrom(row);
+            // The grant is over by its own stored dates: no call can renew it.
+            var (error, description) = !renewable
+                ? ("no_refresh_token", $"The {provider.DisplayName} access token expired and {provider.DisplayName} issued no refresh token.")
+                : strategy.RequiresRefreshToken
+                    ? ("refresh_token_expired", $"The {provider.DisplayName} refresh token expired at {end:u}.")
+                    : ("access_token_expired", $"The {provider.DisplayName} access token expired at {end:u}, and {provider.DisplayName} renews only a token that has not expired yet.");
+            return await MarkReauthAsync(provider, row, ConnectionRules.EndReason(row, strategy), error, description, leaseOwner: null, cancellationToken).ConfigureAwait(false);
         }
 
-        if (row.RefreshTokenExpiresAt is { } refreshExpiresAt && refreshExpiresAt <= now)
-        {
-            return await MarkReauthAsync(provider, row, ReauthReason.RefreshTokenExpired, "refresh_token_expired",
-                $"The {provider.DisplayName} refresh token expired at {refreshExpiresAt:u}.", leaseOwner: null, cancellationToken).ConfigureAwait(false);
-        }
-
-        return null;
+        // Nothing can renew it: use it until it actually expires (above), then the user must reconnect.
+        return renewable ? null : ValidFrom(row);
     }
 
     /// <summary>Calls the token endpoint under the lease and stores the outcome, ending the lease in the same write.</summary>
@@ -290,7 +287,7 @@ internal sealed partial class TokenRefresher(
             case TokenStatus.ConfigurationError:
                 Log.ConfigurationRejected(logger, provider.Name, row.Id, response.Error, (int?)response.HttpStatus, description);
                 await RecordErrorAsync(row, description, leaseOwner, keepTrail: false, cancellationToken).ConfigureAwait(false);
-                return TokenFreshness.IsExpired(row, now)
+                return ConnectionRules.IsExpired(row, now)
                     ? TokenResult.ConfigurationError(provider.Name, row.Id, response.Error, description)
                     : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
 
@@ -302,7 +299,7 @@ internal sealed partial class TokenRefresher(
                 await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.HttpStatus is null, cancellationToken).ConfigureAwait(false);
 
                 // Refreshing ahead of expiry failed for a passing reason: the current token still works.
-                return TokenFreshness.IsExpired(row, now)
+                return ConnectionRules.IsExpired(row, now)
                     ? TokenResult.TemporarilyUnavailable(provider.Name, row.Id, response.RetryAfter, response.Error, description)
                     : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
         }
@@ -343,7 +340,7 @@ internal sealed partial class TokenRefresher(
                 return TokenResult.NotConnected(provider.Name);
             }
 
-            if (current.Status == OAuthConnectionStatus.Active && !TokenFreshness.IsExpired(current, now))
+            if (current.Status == OAuthConnectionStatus.Active && !ConnectionRules.IsExpired(current, now))
             {
                 Log.RefreshLostRaceRecovered(logger, provider.Name, row.Id);
                 await ReleaseIfHeldAsync(row.Id, leaseOwner).ConfigureAwait(false);
@@ -390,7 +387,7 @@ internal sealed partial class TokenRefresher(
     }
 
     internal static TokenResult FromStoredReauth(OAuthToken row)
-        => TokenResult.ReauthRequired(row.Provider, row.Id, row.ReauthReason, null, row.LastError);
+        => TokenResult.ReauthRequired(row.Provider, row.Id, ConnectionRules.RecordedReason(row), null, row.LastError);
 
     private TokenResult ValidFrom(OAuthToken row)
         => TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);

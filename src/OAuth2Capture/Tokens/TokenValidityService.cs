@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OAuth2Capture.Background;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Storage;
@@ -84,11 +83,16 @@ internal sealed class TokenValidityService(
     public async Task<IReadOnlyList<ExpiringConnection>> GetExpiringConnectionsAsync(string ownerId, TimeSpan? window = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
-        var before = time.GetUtcNow() + (window ?? options.CurrentValue.ExpiringSoonWindow);
-        var rows = await store.ListExpiringAsync(ownerId, before, cancellationToken).ConfigureAwait(false);
-        return rows
-            .Select(row => new ExpiringConnection(row.Id, row.Provider, row.DisplayName,
-                (row.EncryptedRefreshToken is null ? row.AccessTokenExpiresAt : row.RefreshTokenExpiresAt) ?? before))
+        var now = time.GetUtcNow();
+        var lookAhead = window ?? options.CurrentValue.ExpiringSoonWindow;
+
+        // The store narrows the rows down; which of them end soon is the connection rules' call.
+        var candidates = await store.ListExpiringAsync(ownerId, now + lookAhead, cancellationToken).ConfigureAwait(false);
+        return candidates
+            .Select(row => (Row: row, Strategy: catalog.TryGet(row.Provider, out var configured) ? configured.Descriptor.RefreshStrategy : null))
+            .Where(candidate => candidate.Strategy is not null && ConnectionRules.ExpiresSoon(candidate.Row, candidate.Strategy, now, lookAhead))
+            .Select(candidate => new ExpiringConnection(candidate.Row.Id, candidate.Row.Provider, candidate.Row.DisplayName,
+                ConnectionRules.GrantEndsAt(candidate.Row, candidate.Strategy!)!.Value))
             .OrderBy(connection => connection.ExpiresAt)
             .ToList();
     }
@@ -113,7 +117,7 @@ internal sealed class TokenValidityService(
             return TokenRefresher.FromStoredReauth(row);
         }
 
-        if (!TokenFreshness.NeedsRefresh(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew) && ahead?.IsDue(row, time.GetUtcNow()) != true)
+        if (ConnectionRules.IsUsableAsIs(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew, ahead))
         {
             return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
         }

@@ -215,8 +215,8 @@ public sealed class BackgroundTokenRefresherTests
             var row = (await scope.ServiceProvider.GetRequiredService<ITokenStore>().FindByIdAsync(id, Ct))!;
             row.RefreshLeaseOwner = null;
             row.RefreshLeaseExpiresAt = null;
-            var service = (TokenValidityService)scope.ServiceProvider.GetRequiredService<ITokenValidityService>();
-            var skipped = await service.RefreshAheadAsync(row, new OAuth2Capture.Background.RefreshAhead(TimeSpan.FromMinutes(10), null), Ct);
+            var service = scope.ServiceProvider.GetRequiredService<TokenValidityService>();
+            var skipped = await service.RefreshAheadAsync(row, new RefreshAhead(TimeSpan.FromMinutes(10), null), Ct);
             Assert.True(skipped.HeldElsewhere);
         }
 

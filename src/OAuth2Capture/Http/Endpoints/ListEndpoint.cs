@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Refresh;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
 
@@ -29,24 +30,34 @@ internal static class ListEndpoint
         }
 
         var rows = await store.ListByOwnerAsync(owner, context.RequestAborted).ConfigureAwait(false);
-        var soon = time.GetUtcNow() + options.CurrentValue.ExpiringSoonWindow;
+        var now = time.GetUtcNow();
+        var window = options.CurrentValue.ExpiringSoonWindow;
         var prefix = $"{context.Request.PathBase}{options.CurrentValue.PathPrefix.TrimEnd('/')}";
         var here = context.GetCurrentLocalUrl();
-        var summaries = rows.Select(row => new ConnectionSummary(
-            row.Id,
-            row.Provider,
-            catalog.TryGet(row.Provider, out var provider) ? provider.DisplayName : row.Provider,
-            row.DisplayName,
-            row.Status.ToString(),
-            row.Status == OAuthConnectionStatus.ReauthRequired ? row.ReauthReason.ToString() : null,
-            row.AccessTokenExpiresAt,
-            row.RefreshTokenExpiresAt,
-            row.Status == OAuthConnectionStatus.Active && ((row.EncryptedRefreshToken is null ? row.AccessTokenExpiresAt : row.RefreshTokenExpiresAt) is { } end && end <= soon),
-            row.LastError,
-            row.CreatedAt,
-            row.LastRefreshedAt,
-            context.GetConnectUrl(row.Provider, here),
-            $"{prefix}/{row.Id}/revoke")).ToList();
+        var summaries = rows.Select(Summarize).ToList();
+
+        ConnectionSummary Summarize(OAuthToken row)
+        {
+            // A provider no longer configured cannot renew anything: its grant ends with its access token.
+            var configured = catalog.TryGet(row.Provider, out var provider);
+            var strategy = configured ? provider!.Descriptor.RefreshStrategy : NoRefreshStrategy.Instance;
+            var reason = ConnectionRules.ReauthReasonAt(row, strategy, now);
+            return new ConnectionSummary(
+                row.Id,
+                row.Provider,
+                configured ? provider!.DisplayName : row.Provider,
+                row.DisplayName,
+                (reason == ReauthReason.None ? OAuthConnectionStatus.Active : OAuthConnectionStatus.ReauthRequired).ToString(),
+                reason == ReauthReason.None ? null : reason.ToString(),
+                row.AccessTokenExpiresAt,
+                row.RefreshTokenExpiresAt,
+                ConnectionRules.ExpiresSoon(row, strategy, now, window),
+                row.LastError,
+                row.CreatedAt,
+                row.LastRefreshedAt,
+                context.GetConnectUrl(row.Provider, here),
+                $"{prefix}/{row.Id}/revoke");
+        }
 
         if (!OAuth2CaptureErrorWriter.WantsHtml(context.Request))
         {
