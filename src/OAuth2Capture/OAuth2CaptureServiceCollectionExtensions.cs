@@ -67,12 +67,16 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<CoalescedReads<(string OwnerId, string Provider)>>();
         services.TryAddSingleton<CoalescedReads<Guid>>();
         services.TryAddSingleton<TokenCache>();
+        services.TryAddSingleton<IConnectionWriteListener>(provider => provider.GetRequiredService<TokenCache>());
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<TokenValidityService>();
 
         // The app may decorate or replace the public service; the background sweep uses the built-in one directly.
         services.TryAddScoped<ITokenValidityService>(provider => provider.GetRequiredService<TokenValidityService>());
+
+        services.TryAddSingleton<ReauthNotificationDispatcher>();
+        services.TryAddSingleton<IReauthTransitionListener>(provider => provider.GetRequiredService<ReauthNotificationDispatcher>());
 
         services.TryAddSingleton<IOwnerIdResolver, ClaimsOwnerIdResolver>();
         services.TryAddSingleton<ProviderTokenRevoker>();

@@ -2,11 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OAuth2Capture.Reauth;
 
 namespace OAuth2Capture.Background;
 
-/// <summary>Registers the background refresher (idle until enabled), the notification dispatcher and their validation.</summary>
+/// <summary>Registers the background refresher (idle until enabled) and the validation of its options.</summary>
 internal static class BackgroundServiceCollectionExtensions
 {
     /// <summary>Registers once; safe to call twice. The hosted service goes after the store's migrations, so it starts after them.</summary>
@@ -14,7 +13,6 @@ internal static class BackgroundServiceCollectionExtensions
     /// <returns>The same services.</returns>
     public static IServiceCollection AddOAuth2CaptureBackground(this IServiceCollection services)
     {
-        services.TryAddSingleton<ReauthNotificationDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuth2CaptureOptions>, BackgroundRefreshOptionsValidator>());
         if (!services.Any(descriptor => descriptor.ServiceType == typeof(BackgroundTokenRefresher)))
         {

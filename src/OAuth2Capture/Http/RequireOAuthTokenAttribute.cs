@@ -35,7 +35,7 @@ public sealed class RequireOAuthTokenAttribute(string provider) : Attribute, IFi
 
     /// <summary>
     /// Gets or sets the scopes the action needs. A stored token whose granted scopes lack one is treated as
-    /// <see cref="Tokens.ReauthReason.InsufficientScope"/> without calling the provider; a scope the provider's
+    /// <see cref="ReauthReason.InsufficientScope"/> without calling the provider; a scope the provider's
     /// configuration never requests is a configuration error (reconnecting could not grant it).
     /// <value>Default: none (any usable token will do).</value>
     /// </summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Storage;
+using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Reauth;
 
@@ -16,7 +17,7 @@ internal sealed partial class ReauthNotificationDispatcher(
     IServiceScopeFactory scopeFactory,
     IOptionsMonitor<OAuth2CaptureOptions> options,
     TimeProvider time,
-    ILogger<ReauthNotificationDispatcher> logger)
+    ILogger<ReauthNotificationDispatcher> logger) : IReauthTransitionListener
 {
     public Task ReauthRequiredAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken)
         => DispatchAsync(Create(ReauthNotificationKind.ReauthRequired, provider, row, null), cancellationToken);
@@ -35,7 +36,7 @@ internal sealed partial class ReauthNotificationDispatcher(
         Provider = provider.Name,
         ProviderDisplayName = provider.DisplayName,
         AccountDisplayName = row.DisplayName,
-        Reason = kind == ReauthNotificationKind.ReauthRequired ? row.ReauthReason : Tokens.ReauthReason.None,
+        Reason = kind == ReauthNotificationKind.ReauthRequired ? row.ReauthReason : ReauthReason.None,
         Description = kind == ReauthNotificationKind.ReauthRequired ? row.LastError : null,
         ReconnectPath = $"{options.CurrentValue.PathPrefix.TrimEnd('/')}/{Uri.EscapeDataString(provider.Name.ToLowerInvariant())}/connect",
         ExpiresAt = expiresAt,

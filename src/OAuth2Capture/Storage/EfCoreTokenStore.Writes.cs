@@ -31,7 +31,7 @@ internal sealed partial class EfCoreTokenStore<TContext>
         try
         {
             await WriteAsync(context.SaveChangesAsync, cancellationToken).ConfigureAwait(false);
-            cache?.Invalidate(token.Id, token.OwnerId, token.Provider);
+            listener?.Written(token.Id, token.OwnerId, token.Provider);
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
@@ -68,7 +68,7 @@ internal sealed partial class EfCoreTokenStore<TContext>
         {
             await WriteAsync(context.SaveChangesAsync, cancellationToken).ConfigureAwait(false);
             updated = true;
-            cache?.Invalidate(token.Id, token.OwnerId, token.Provider);
+            listener?.Written(token.Id, token.OwnerId, token.Provider);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -161,8 +161,8 @@ internal sealed partial class EfCoreTokenStore<TContext>
     /// <inheritdoc/>
     public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        // The cache is keyed by owner and provider too, which the id alone does not give: one more read, only with the cache on.
-        var owner = cache?.Enabled == true
+        // Listeners key connections by owner and provider too, which the id alone does not give: one more read, only for them.
+        var owner = listener?.IsListening == true
             ? await Tokens.AsNoTracking().Where(token => token.Id == id)
                 .Select(token => new { token.OwnerId, token.Provider })
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
@@ -173,7 +173,7 @@ internal sealed partial class EfCoreTokenStore<TContext>
             .ConfigureAwait(false) > 0;
         if (owner is not null)
         {
-            cache!.Invalidate(id, owner.OwnerId, owner.Provider);
+            listener!.Written(id, owner.OwnerId, owner.Provider);
         }
 
         return deleted;

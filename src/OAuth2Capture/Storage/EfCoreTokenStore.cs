@@ -9,11 +9,11 @@ namespace OAuth2Capture.Storage;
 /// </summary>
 /// <typeparam name="TContext">The context that maps <see cref="OAuthToken"/>.</typeparam>
 /// <param name="context">The scoped context.</param>
-/// <param name="cache">The token cache to tell about every committed write that changes a connection's tokens or status, when
-/// there is one (see <see cref="OAuth2CaptureOptions.TokenCacheDuration"/>).</param>
+/// <param name="listener">Told about every committed write that changes a connection's tokens, status or existence (the
+/// token cache, see <see cref="OAuth2CaptureOptions.TokenCacheDuration"/>); none: nobody is told.</param>
 /// <param name="writeGate">Queues this process's writes to one SQLite file (see <see cref="SqliteWriteGate"/>); none: writes go straight on.</param>
 /// <remarks>The writes are in <c>EfCoreTokenStore.Writes.cs</c>.</remarks>
-internal sealed partial class EfCoreTokenStore<TContext>(TContext context, Tokens.TokenCache? cache = null, SqliteWriteGate? writeGate = null) : ITokenStore
+internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConnectionWriteListener? listener = null, SqliteWriteGate? writeGate = null) : ITokenStore
     where TContext : DbContext
 {
     private bool _modelChecked;

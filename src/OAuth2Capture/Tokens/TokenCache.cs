@@ -20,7 +20,7 @@ namespace OAuth2Capture.Tokens;
 /// an older one. When the cache is full and nothing has expired, everything older than the current stamp is dropped at once.
 /// </para>
 /// </remarks>
-internal sealed class TokenCache(IOptionsMonitor<OAuth2CaptureOptions> options, TimeProvider time)
+internal sealed class TokenCache(IOptionsMonitor<OAuth2CaptureOptions> options, TimeProvider time) : IConnectionWriteListener
 {
     private readonly Table<(string OwnerId, string Provider)> byOwner = new();
     private readonly Table<Guid> byConnection = new();
@@ -119,6 +119,10 @@ internal sealed class TokenCache(IOptionsMonitor<OAuth2CaptureOptions> options, 
         byOwner.PutTombstone((ownerId, provider), tombstone);
         byConnection.PutTombstone(connectionId, tombstone);
     }
+
+    bool IConnectionWriteListener.IsListening => Enabled;
+
+    void IConnectionWriteListener.Written(Guid connectionId, string ownerId, string provider) => Invalidate(connectionId, ownerId, provider);
 
     /// <summary>Drops every entry (settings changed, or a test wants a cold cache).</summary>
     public void Clear()

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Refresh;
-using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Tokens;
@@ -22,7 +21,7 @@ internal sealed partial class TokenRefresher(
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options,
     ILogger<TokenRefresher> logger,
-    ReauthNotificationDispatcher notifications)
+    IReauthTransitionListener notifications)
 {
     /// <summary>How many times a refreshed result is merged onto a row that changed meanwhile before giving up.</summary>
     private const int MaxMergeAttempts = 3;

@@ -161,7 +161,7 @@ internal sealed class WebAppHarness : IAsyncDisposable
         row.EncryptedRefreshToken = tokens.RefreshToken is null ? null : Protect(tokens.RefreshToken);
         row.AccessTokenExpiresAt = accessTokenExpiresAt ?? now.AddSeconds(tokens.ExpiresIn);
         row.Status = OAuthConnectionStatus.Active;
-        row.ReauthReason = OAuth2Capture.Tokens.ReauthReason.None;
+        row.ReauthReason = OAuth2Capture.ReauthReason.None;
         row.LastError = null;
         row.LastErrorAt = null;
         row.AuthorizedAt = now;

@@ -38,7 +38,7 @@ public abstract class EfCoreTokenStoreTests : IAsyncLifetime
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
         token.AccessTokenExpiresAt = T0.AddHours(1);
-        token.ReauthReason = global::OAuth2Capture.Tokens.ReauthReason.None;
+        token.ReauthReason = global::OAuth2Capture.ReauthReason.None;
 
         await Database.CreateStore().CreateAsync(token, Ct);
         var found = await Database.CreateStore().FindByIdAsync(token.Id, Ct);

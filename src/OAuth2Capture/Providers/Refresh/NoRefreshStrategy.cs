@@ -2,7 +2,7 @@ namespace OAuth2Capture.Providers.Refresh;
 
 /// <summary>
 /// For providers that issue no refresh token (GitHub OAuth apps): tokens are used until they stop working, and expiry
-/// means re-authorization (<see cref="Tokens.ReauthReason.NoRefreshToken"/>).
+/// means re-authorization (<see cref="ReauthReason.NoRefreshToken"/>).
 /// </summary>
 public sealed class NoRefreshStrategy : IRefreshStrategy
 {
