@@ -69,6 +69,8 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<IConnectionWriteListener>(provider => provider.GetRequiredService<TokenCache>());
         services.TryAddSingleton<ProviderTokenValidator>();
+        services.TryAddScoped<RefreshLease>();
+        services.TryAddScoped<RefreshOutcomeWriter>();
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<TokenValidityService>();
 

@@ -114,7 +114,7 @@ internal sealed class TokenValidityService(
         if (row.Status == OAuthConnectionStatus.ReauthRequired)
         {
             // Known dead: answer from the store, never call the provider again until the user reconnects.
-            return TokenRefresher.FromStoredReauth(row);
+            return RefreshOutcomeWriter.FromStoredReauth(row);
         }
 
         if (ConnectionRules.IsUsableAsIs(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew, ahead))

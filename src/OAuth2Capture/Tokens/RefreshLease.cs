@@ -15,24 +15,24 @@ namespace OAuth2Capture.Tokens;
 /// holder crashed or stopped expires after that duration and the next waiter claims it. The winner stores its outcome and
 /// clears the lease in the same write (<see cref="ITokenStore.TryUpdateAsync"/>).
 /// </remarks>
-internal sealed partial class TokenRefresher
+internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> logger)
 {
     private const int MaxMachineNameLength = 40;
 
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(250);
 
-    private static bool IsLeaseHeld(OAuthToken row, DateTimeOffset now)
+    public static bool IsHeld(OAuthToken row, DateTimeOffset now)
         => row.RefreshLeaseExpiresAt is { } until && until > now;
 
-    private static void ClearLease(OAuthToken row)
+    public static void Clear(OAuthToken row)
     {
         row.RefreshLeaseOwner = null;
         row.RefreshLeaseExpiresAt = null;
     }
 
     /// <summary>A name unique per claim that still tells an operator which machine and process held it.</summary>
-    private static string NewLeaseOwner()
+    public static string NewOwner()
     {
         var machine = Environment.MachineName;
         if (machine.Length > MaxMachineNameLength)
@@ -44,27 +44,10 @@ internal sealed partial class TokenRefresher
     }
 
     /// <summary>
-    /// Waited as long as a lease can last and the holder still has not stored a result (its provider call and our clock
-    /// disagree, or the row keeps changing). The current access token still works until it expires; after that, retry.
-    /// </summary>
-    private TokenResult GiveUpWaiting(OAuthProvider provider, OAuthToken row, DateTimeOffset now)
-    {
-        Log.LeaseWaitTimedOut(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
-        if (!ConnectionRules.IsExpired(row, now))
-        {
-            return ValidFrom(row);
-        }
-
-        var retryAfter = row.RefreshLeaseExpiresAt is { } until && until > now ? until - now : (TimeSpan?)null;
-        return TokenResult.TemporarilyUnavailable(provider.Name, row.Id, retryAfter, "refresh_in_progress",
-            $"Another instance is refreshing the {provider.DisplayName} token of this connection and has not finished; retry shortly.");
-    }
-
-    /// <summary>
     /// Another refresher holds a live lease and the caller (the background sweep) does not wait for it: the result says so
     /// (<see cref="TokenResult.HeldElsewhere"/>); the holder stores the outcome.
     /// </summary>
-    private static TokenResult HeldElsewhere(OAuthProvider provider, OAuthToken row, DateTimeOffset now)
+    public static TokenResult HeldElsewhere(OAuthProvider provider, OAuthToken row, DateTimeOffset now)
     {
         var retryAfter = row.RefreshLeaseExpiresAt is { } until && until > now ? until - now : (TimeSpan?)null;
         return TokenResult.RefreshHeldElsewhere(provider.Name, row.Id, retryAfter,
@@ -72,7 +55,7 @@ internal sealed partial class TokenRefresher
     }
 
     /// <summary>Ends our lease without failing the caller: the lease expires on its own if this write fails too.</summary>
-    private async Task ReleaseQuietlyAsync(Guid connectionId, string leaseOwner, DateTimeOffset? abandonedAt)
+    public async Task ReleaseQuietlyAsync(Guid connectionId, string leaseOwner, DateTimeOffset? abandonedAt)
     {
         try
         {
@@ -83,16 +66,16 @@ internal sealed partial class TokenRefresher
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            Log.LeaseReleaseFailed(logger, connectionId, exception);
+            RefreshLog.LeaseReleaseFailed(logger, connectionId, exception);
         }
     }
 
-    private Task ReleaseIfHeldAsync(Guid connectionId, string? leaseOwner)
+    public Task ReleaseIfHeldAsync(Guid connectionId, string? leaseOwner)
         => leaseOwner is null ? Task.CompletedTask : ReleaseQuietlyAsync(connectionId, leaseOwner, abandonedAt: null);
 
     /// <summary>How long a refresher waits for another instance's lease: bounded by the lease duration, polling ever slower.</summary>
     /// <param name="leaseDuration">The longest a lease lasts.</param>
-    private struct LeaseWait(TimeSpan leaseDuration)
+    public struct Wait(TimeSpan leaseDuration)
     {
         private DateTimeOffset? _until;
         private TimeSpan _delay = FirstPollDelay;
