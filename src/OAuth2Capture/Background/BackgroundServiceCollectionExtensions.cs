@@ -14,6 +14,7 @@ internal static class BackgroundServiceCollectionExtensions
     public static IServiceCollection AddOAuth2CaptureBackground(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuth2CaptureOptions>, BackgroundRefreshOptionsValidator>());
+        services.TryAddSingleton<ExpiryNoticeSender>();
         if (!services.Any(descriptor => descriptor.ServiceType == typeof(BackgroundTokenRefresher)))
         {
             services.AddSingleton<BackgroundTokenRefresher>();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,7 @@ namespace OAuth2Capture.Background;
 internal sealed partial class BackgroundTokenRefresher(
     IServiceScopeFactory scopeFactory,
     IOAuthProviderCatalog catalog,
-    ReauthNotificationDispatcher notifications,
+    ExpiryNoticeSender expiryNotices,
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options,
     ILogger<BackgroundTokenRefresher> logger) : BackgroundService
@@ -50,7 +49,7 @@ internal sealed partial class BackgroundTokenRefresher(
             return;
         }
 
-        Log.Started(logger, settings.Interval, settings.Window, settings.MaxConcurrency);
+        BackgroundLog.Started(logger, settings.Interval, settings.Window, settings.MaxConcurrency);
         using var timer = new PeriodicTimer(settings.Interval, time);
         do
         {
@@ -64,7 +63,7 @@ internal sealed partial class BackgroundTokenRefresher(
             }
             catch (Exception exception)
             {
-                Log.SweepFailed(logger, exception);
+                BackgroundLog.SweepFailed(logger, exception);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -115,7 +114,7 @@ internal sealed partial class BackgroundTokenRefresher(
                 var rows = SweepOrder.StaggerAsync(store.StreamForSweepAsync(query, cancellationToken), settings.PageSize, cancellationToken);
                 await foreach (var row in rows.ConfigureAwait(false))
                 {
-                    Interlocked.Increment(ref tally.Seen);
+                    tally.Saw();
                     if (!catalog.TryGet(row.Provider, out var provider))
                     {
                         continue;
@@ -126,7 +125,7 @@ internal sealed partial class BackgroundTokenRefresher(
                     var strategy = provider.Descriptor.RefreshStrategy;
                     if (ConnectionRules.ExpiresSoon(row, strategy, now, noticeWindow))
                     {
-                        await AnnounceExpiryAsync(provider, row, ConnectionRules.GrantEndsAt(row, strategy)!.Value, cancellationToken).ConfigureAwait(false);
+                        await expiryNotices.AnnounceAsync(provider, row, ConnectionRules.GrantEndsAt(row, strategy)!.Value, cancellationToken).ConfigureAwait(false);
                     }
 
                     // Not renewable: only an ended grant is worth a call, which records the re-auth (and notifies once).
@@ -158,60 +157,36 @@ internal sealed partial class BackgroundTokenRefresher(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                Log.CountFailed(logger, exception);
+                BackgroundLog.CountFailed(logger, exception);
             }
         }
 
         var elapsed = time.GetElapsedTime(started);
         OAuth2CaptureInstruments.SweepDuration.Record(elapsed.TotalSeconds);
         var result = tally.ToResult(elapsed);
-        Log.SweepCompleted(logger, result.Seen, result.Refreshed, result.Failed, result.ReauthRequired, result.Skipped, elapsed.TotalMilliseconds);
+        BackgroundLog.SweepCompleted(logger, result.Seen, result.Refreshed, result.Failed, result.ReauthRequired, result.Skipped, elapsed.TotalMilliseconds);
         return result;
     }
 
-    /// <summary>
-    /// Whether a due connection is left alone this time: its refresh lease is held (by another instance, or a user request),
-    /// it is cooling down, or the sweep has given up on it. Decided from the row alone, so every instance and every restart
-    /// agrees.
-    /// </summary>
+    /// <summary>Asks <see cref="SweepBackOff"/>; counts a skip, and logs a give-up once per process.</summary>
     private bool Skip(OAuthToken row, OAuthProvider provider, OAuth2CaptureBackgroundRefreshOptions settings, DateTimeOffset now, SweepTally tally, HashSet<Guid> givenUpNow)
     {
-        if (row.RefreshLeaseExpiresAt is { } leasedUntil && leasedUntil > now)
+        if (SweepBackOff.SkipAction(row, settings, now, out var failingFor) is not { } action)
         {
-            Count(tally, provider, "claimed_elsewhere");
-            return true;
-        }
-
-        if (row.LastErrorAt is not { } failedAt)
-        {
-            // Any success (a user request, a reconnect, another instance) clears LastErrorAt and the failure count.
             return false;
         }
 
-        var failingFor = failedAt - (row.FailingSince ?? failedAt);
-        if (failingFor >= settings.GiveUpAfter)
+        if (action == SweepTally.GivenUp)
         {
             givenUpNow.Add(row.Id);
             if (!givenUp.Contains(row.Id))
             {
-                Log.GaveUp(logger, provider.Name, row.Id, failingFor, failedAt);
+                BackgroundLog.GaveUp(logger, provider.Name, row.Id, failingFor, row.LastErrorAt!.Value);
             }
-
-            Count(tally, provider, "given_up");
-            return true;
         }
 
-        // CoolDown after the first failure, doubling with each further one, at most MaxCoolDown; measured from the stored
-        // LastErrorAt, so a failure on another instance (or before a restart) cools this one down too.
-        var failures = Math.Clamp(row.ConsecutiveFailures, 1, 31);
-        var coolDown = TimeSpan.FromTicks((long)Math.Min(settings.CoolDown.Ticks * Math.Pow(2, failures - 1), settings.MaxCoolDown.Ticks));
-        if (now < failedAt + coolDown)
-        {
-            Count(tally, provider, "cooling_down");
-            return true;
-        }
-
-        return false;
+        tally.Count(provider, action);
+        return true;
     }
 
     private async Task RefreshOneAsync(OAuthProvider provider, OAuthToken row, RefreshAhead ahead, OAuth2CaptureBackgroundRefreshOptions settings,
@@ -247,8 +222,8 @@ internal sealed partial class BackgroundTokenRefresher(
         }
         catch (Exception exception)
         {
-            Interlocked.Increment(ref tally.Failed);
-            Log.RefreshCrashed(logger, exception, provider.Name, row.Id);
+            tally.Crashed();
+            BackgroundLog.RefreshCrashed(logger, exception, provider.Name, row.Id);
         }
         finally
         {
@@ -258,76 +233,17 @@ internal sealed partial class BackgroundTokenRefresher(
 
     private void Record(OAuthProvider provider, OAuthToken row, TokenResult result, DateTimeOffset? lagFrom, SweepTally tally)
     {
-        if (result.HeldElsewhere)
+        var action = SweepTally.ActionFor(result);
+        tally.Count(provider, action);
+        if (action == SweepTally.Refreshed && lagFrom is { } dueAt)
         {
-            // Another refresher (another instance's sweep, a user request) holds the lease, or won the claim: it stores the outcome.
-            Count(tally, provider, "claimed_elsewhere");
-            return;
+            var lag = time.GetUtcNow() - dueAt;
+            OAuth2CaptureInstruments.SweepLag.Record(lag > TimeSpan.Zero ? lag.TotalSeconds : 0, new KeyValuePair<string, object?>("provider", provider.Name));
         }
-
-        switch (result.Status)
+        else if (action == SweepTally.Failed)
         {
-            case TokenStatus.Refreshed:
-                Interlocked.Increment(ref tally.Refreshed);
-                Count(tally, provider, "refreshed");
-                if (lagFrom is { } dueAt)
-                {
-                    var lag = time.GetUtcNow() - dueAt;
-                    OAuth2CaptureInstruments.SweepLag.Record(lag > TimeSpan.Zero ? lag.TotalSeconds : 0, new KeyValuePair<string, object?>("provider", provider.Name));
-                }
-
-                break;
-            case TokenStatus.ReauthRequired:
-            case TokenStatus.NotConnected:
-                Interlocked.Increment(ref tally.ReauthRequired);
-                Count(tally, provider, "reauth_required");
-                break;
-            case TokenStatus.Valid:
-                // Renewed by someone else meanwhile, or renewal failed while the current token still works (LastErrorAt says).
-                Count(tally, provider, "valid");
-                break;
-            default:
-                Interlocked.Increment(ref tally.Failed);
-                Count(tally, provider, "failed");
-                Log.RefreshFailed(logger, provider.Name, row.Id, result.Status, result.Error);
-                break;
+            BackgroundLog.RefreshFailed(logger, provider.Name, row.Id, result.Status, result.Error);
         }
-    }
-
-    /// <summary>
-    /// Announces a grant end once across every instance and restart: the row says which grant end was announced, and one
-    /// conditional update claims the notice, so only the winner notifies. A new grant end (a reconnect) is announced again.
-    /// </summary>
-    private async Task AnnounceExpiryAsync(OAuthProvider provider, OAuthToken row, DateTimeOffset end, CancellationToken cancellationToken)
-    {
-        if (row.ExpiryNoticeSentFor == end)
-        {
-            return;
-        }
-
-        // Its own scope: the sweep's store is busy streaming.
-        var scope = scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            if (!await scope.ServiceProvider.GetRequiredService<ITokenStore>().TryMarkExpiryNoticeAsync(row.Id, end, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-
-        row.ExpiryNoticeSentFor = end;
-        Log.ExpiringWithoutRefresh(logger, provider.Name, row.Id, end);
-        await notifications.ExpiringWithoutRefreshAsync(provider, row, end, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void Count(SweepTally tally, OAuthProvider provider, string action)
-    {
-        if (action is "claimed_elsewhere" or "cooling_down" or "given_up")
-        {
-            Interlocked.Increment(ref tally.Skipped);
-        }
-
-        OAuth2CaptureInstruments.SweepConnections.Add(1, new("provider", provider.Name), new("action", action));
     }
 
     public override void Dispose()
@@ -339,67 +255,5 @@ internal sealed partial class BackgroundTokenRefresher(
 
         sweeping.Dispose();
         base.Dispose();
-    }
-
-    private sealed class ProviderGate(int concurrency, int? perSecond) : IDisposable
-    {
-        public SemaphoreSlim Concurrency { get; } = new(concurrency, concurrency);
-
-        public TokenBucketRateLimiter? Rate { get; } = perSecond is { } rate
-            ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = rate,
-                TokensPerPeriod = rate,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            })
-            : null;
-
-        public void Dispose()
-        {
-            Concurrency.Dispose();
-            Rate?.Dispose();
-        }
-    }
-
-    private sealed class SweepTally
-    {
-        public int Seen;
-        public int Refreshed;
-        public int Failed;
-        public int ReauthRequired;
-        public int Skipped;
-
-        public BackgroundSweepResult ToResult(TimeSpan elapsed)
-            => new(Volatile.Read(ref Seen), Volatile.Read(ref Refreshed), Volatile.Read(ref Failed), Volatile.Read(ref ReauthRequired), Volatile.Read(ref Skipped), elapsed);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5001, EventName = "BackgroundRefreshStarted", Level = LogLevel.Information, Message = "Background refresh started: a sweep every {Interval}, renewing tokens {Window} ahead, {MaxConcurrency} at a time.")]
-        public static partial void Started(ILogger logger, TimeSpan interval, TimeSpan window, int maxConcurrency);
-
-        [LoggerMessage(EventId = 5002, EventName = "BackgroundSweepCompleted", Level = LogLevel.Information, Message = "Background sweep: {Seen} connections looked at, {Refreshed} refreshed, {Failed} failed, {ReauthRequired} need re-auth, {Skipped} skipped, in {ElapsedMs:F0} ms.")]
-        public static partial void SweepCompleted(ILogger logger, int seen, int refreshed, int failed, int reauthRequired, int skipped, double elapsedMs);
-
-        [LoggerMessage(EventId = 5003, EventName = "BackgroundSweepFailed", Level = LogLevel.Error, Message = "A background sweep failed; the next one runs at the next interval.")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
-
-        [LoggerMessage(EventId = 5004, EventName = "BackgroundRefreshFailed", Level = LogLevel.Warning, Message = "Background refresh of the {Provider} connection {ConnectionId} failed ({Status}, provider error {Error}); it cools down before the next attempt.")]
-        public static partial void RefreshFailed(ILogger logger, string provider, Guid connectionId, TokenStatus status, string? error);
-
-        [LoggerMessage(EventId = 5005, EventName = "BackgroundRefreshGaveUp", Level = LogLevel.Warning, Message = "Background refresh gives up on the {Provider} connection {ConnectionId}: it has failed transiently for {FailingFor} (last at {LastErrorAt:u}). It is tried again once a user request or a reconnect succeeds. Logged once per process.")]
-        public static partial void GaveUp(ILogger logger, string provider, Guid connectionId, TimeSpan failingFor, DateTimeOffset lastErrorAt);
-
-        [LoggerMessage(EventId = 5006, EventName = "ConnectionExpiringWithoutRefresh", Level = LogLevel.Information, Message = "The {Provider} connection {ConnectionId} ends at {ExpiresAt:u} and cannot be renewed silently; the user must reconnect.")]
-        public static partial void ExpiringWithoutRefresh(ILogger logger, string provider, Guid connectionId, DateTimeOffset expiresAt);
-
-        [LoggerMessage(EventId = 5007, EventName = "BackgroundRefreshCrashed", Level = LogLevel.Error, Message = "Background refresh of the {Provider} connection {ConnectionId} threw.")]
-        public static partial void RefreshCrashed(ILogger logger, Exception exception, string provider, Guid connectionId);
-
-        [LoggerMessage(EventId = 5008, EventName = "ConnectionCountFailed", Level = LogLevel.Warning, Message = "Counting connections per provider after a sweep failed; the re-auth gauge keeps its previous values.")]
-        public static partial void CountFailed(ILogger logger, Exception exception);
     }
 }
