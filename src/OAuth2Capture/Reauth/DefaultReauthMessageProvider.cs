@@ -21,11 +21,11 @@ internal sealed class DefaultReauthMessageProvider : IReauthMessageProvider
                 ReauthReason.Inactivity => $"Your {name} connection expired after a period of inactivity. Reconnect to continue.",
                 ReauthReason.RotatedRefreshTokenLost => $"Your {name} connection was interrupted while it was being renewed. Reconnect to continue.",
                 ReauthReason.ReauthLoopDetected => $"Your {name} connection keeps failing right after you reconnect. This needs a fix on our side; the operators have been told.",
-                _ => $"{name} no longer accepts this app's access to your account. Reconnect to continue.",
+                ReauthReason.ProviderRejected or ReauthReason.None => $"{name} no longer accepts this app's access to your account. Reconnect to continue.",
             },
             TokenStatus.TemporarilyUnavailable => $"{name} is not responding right now. Your connection is fine; please try again in a moment.",
             TokenStatus.ConfigurationError => $"{name} can't be used right now because of a problem on our side. The operators have been told; you don't need to reconnect.",
-            _ => $"Your {name} connection is working.",
+            TokenStatus.Valid or TokenStatus.Refreshed => $"Your {name} connection is working.",
         };
     }
 }

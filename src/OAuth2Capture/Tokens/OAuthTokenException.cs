@@ -53,9 +53,10 @@ public class OAuthTokenException : Exception
             {
                 ReauthReason.RefreshTokenExpired or ReauthReason.NoRefreshToken or ReauthReason.Inactivity => new TokenExpiredException(result),
                 ReauthReason.InsufficientScope => new InsufficientScopeException(result),
-                _ => new TokenRevokedException(result),
+                ReauthReason.Revoked or ReauthReason.ProviderRejected or ReauthReason.RotatedRefreshTokenLost or ReauthReason.ReauthLoopDetected
+                    or ReauthReason.None => new TokenRevokedException(result),
             },
-            _ => throw new ArgumentException("A successful result has no exception.", nameof(result)),
+            TokenStatus.Valid or TokenStatus.Refreshed => throw new ArgumentException("A successful result has no exception.", nameof(result)),
         };
     }
 }
