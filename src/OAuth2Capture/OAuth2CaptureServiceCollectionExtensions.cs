@@ -63,9 +63,9 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<ProviderResiliencePipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
 
-        services.TryAddSingleton<RefreshCoordinator>();
-        services.TryAddSingleton<CoalescedReads<(string OwnerId, string Provider)>>();
-        services.TryAddSingleton<CoalescedReads<Guid>>();
+        services.TryAddSingleton<RefreshFlights>();
+        services.TryAddSingleton<ReadFlights<(string OwnerId, string Provider)>>();
+        services.TryAddSingleton<ReadFlights<Guid>>();
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<IConnectionWriteListener>(provider => provider.GetRequiredService<TokenCache>());
         services.TryAddSingleton<ProviderTokenValidator>();

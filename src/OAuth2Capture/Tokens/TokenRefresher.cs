@@ -10,7 +10,7 @@ namespace OAuth2Capture.Tokens;
 
 /// <summary>
 /// Renews one connection and records the outcome on its row. Runs inside a single flight (see
-/// <see cref="RefreshCoordinator"/>) in a scope of its own, so it never depends on the request that started it. Across
+/// <see cref="RefreshFlights"/>) in a scope of its own, so it never depends on the request that started it. Across
 /// instances, it first claims the row's refresh lease (<see cref="RefreshLease"/>): only the holder calls the token endpoint,
 /// the others wait for its result and read it from the store. <see cref="RefreshOutcomeWriter"/> stores what the call came to.
 /// </summary>

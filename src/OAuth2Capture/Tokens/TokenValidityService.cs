@@ -9,16 +9,16 @@ namespace OAuth2Capture.Tokens;
 /// <summary>
 /// The default <see cref="ITokenValidityService"/>: answers from the store when it can (a valid token, or a connection
 /// already known to need re-auth), and otherwise runs one refresh per connection however many callers ask at once.
-/// Concurrent callers for the same token share one store read (<see cref="CoalescedReads{TKey}"/>), and with
+/// Concurrent callers for the same token share one store read (<see cref="ReadFlights{TKey}"/>), and with
 /// <see cref="OAuth2CaptureOptions.TokenCacheDuration"/> set a usable token is answered from memory (<see cref="TokenCache"/>).
 /// </summary>
 internal sealed class TokenValidityService(
     ITokenStore store,
     ITokenProtector protector,
     IOAuthProviderCatalog catalog,
-    RefreshCoordinator coordinator,
-    CoalescedReads<(string OwnerId, string Provider)> latestReads,
-    CoalescedReads<Guid> connectionReads,
+    RefreshFlights coordinator,
+    ReadFlights<(string OwnerId, string Provider)> latestReads,
+    ReadFlights<Guid> connectionReads,
     TokenCache cache,
     IServiceScopeFactory scopeFactory,
     ProviderTokenValidator validator,
@@ -132,7 +132,9 @@ internal sealed class TokenValidityService(
         for (var attempt = 1; ; attempt++)
         {
             var started = time.GetTimestamp();
-            var (result, joined) = await coordinator.RunAsync(row.Id, token => RefreshInOwnScopeAsync(provider, row.Id, ahead, token), cancellationToken).ConfigureAwait(false);
+            var (result, joined) = await coordinator.RunAsync(
+                row.Id, (Service: this, Provider: provider, ConnectionId: row.Id, Ahead: ahead),
+                static (state, token) => state.Service.RefreshInOwnScopeAsync(state.Provider, state.ConnectionId, state.Ahead, token), cancellationToken).ConfigureAwait(false);
             if (joined)
             {
                 OAuth2CaptureDiagnostics.SingleFlightJoins.Add(1, new KeyValuePair<string, object?>("provider", provider.Name), new KeyValuePair<string, object?>("stage", "refresh"));
@@ -190,7 +192,7 @@ internal sealed class TokenValidityService(
         }
     }
 
-    private async Task<TokenResult> RefreshInOwnScopeAsync(OAuthProvider provider, Guid connectionId, RefreshAhead? ahead, CancellationToken cancellationToken)
+    private async ValueTask<TokenResult> RefreshInOwnScopeAsync(OAuthProvider provider, Guid connectionId, RefreshAhead? ahead, CancellationToken cancellationToken)
     {
         var scope = scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))

@@ -10,7 +10,7 @@ using OAuth2Capture.Tests.Infrastructure;
 namespace OAuth2Capture.Tests.ManyInstances;
 
 /// <summary>
-/// Several app instances in one test process: each its own host, service provider and <c>RefreshCoordinator</c>, all sharing
+/// Several app instances in one test process: each its own host, service provider and <c>RefreshFlights</c>, all sharing
 /// one store database, one Data Protection key ring (<c>PersistKeysToDbContext</c>), one clock and one DevProvider.
 /// </summary>
 internal sealed class AppInstances : IAsyncDisposable

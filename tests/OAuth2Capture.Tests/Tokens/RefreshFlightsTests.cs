@@ -2,12 +2,13 @@ using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Tests.Tokens;
 
-public sealed class RefreshCoordinatorTests
+/// <summary>The one refresh per connection on its own: detached from its callers, each of which waits with its own token.</summary>
+public sealed class RefreshFlightsTests
 {
     [Fact]
     public async Task RunAsync_with_100_concurrent_callers_runs_the_refresh_once()
     {
-        using var coordinator = new RefreshCoordinator();
+        using var coordinator = new RefreshFlights();
         var id = Guid.NewGuid();
         var calls = 0;
         var release = new TaskCompletionSource();
@@ -18,7 +19,7 @@ public sealed class RefreshCoordinatorTests
             return TokenResult.Refreshed("acme", id, "new-token", "Bearer", null, null);
         }
 
-        var callers = Enumerable.Range(0, 100).Select(_ => Task.Run(() => coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken))).ToArray();
+        var callers = Enumerable.Range(0, 100).Select(_ => Task.Run(() => RunAsync(coordinator, id, Refresh, TestContext.Current.CancellationToken))).ToArray();
         await Task.Delay(100, TestContext.Current.CancellationToken);
         release.SetResult();
         var results = await Task.WhenAll(callers);
@@ -32,14 +33,14 @@ public sealed class RefreshCoordinatorTests
     [Fact]
     public async Task RunAsync_when_one_caller_cancels_the_others_still_get_the_result()
     {
-        using var coordinator = new RefreshCoordinator();
+        using var coordinator = new RefreshFlights();
         var id = Guid.NewGuid();
         var release = new TaskCompletionSource();
         Task<TokenResult> Refresh(CancellationToken token) => release.Task.WaitAsync(token).ContinueWith(_ => TokenResult.Refreshed("acme", id, "t", null, null, null), TaskScheduler.Default);
 
         using var impatient = new CancellationTokenSource();
-        var first = coordinator.RunAsync(id, Refresh, impatient.Token);
-        var second = coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken);
+        var first = RunAsync(coordinator, id, Refresh, impatient.Token);
+        var second = RunAsync(coordinator, id, Refresh, TestContext.Current.CancellationToken);
         await impatient.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         release.SetResult();
@@ -50,16 +51,20 @@ public sealed class RefreshCoordinatorTests
     [Fact]
     public async Task RunAsync_after_a_flight_ends_starts_a_new_one()
     {
-        using var coordinator = new RefreshCoordinator();
+        using var coordinator = new RefreshFlights();
         var id = Guid.NewGuid();
         var calls = 0;
         Task<TokenResult> Refresh(CancellationToken token) => Task.FromResult(TokenResult.Refreshed("acme", id, $"t{Interlocked.Increment(ref calls)}", null, null, null));
 
-        var first = await coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken);
+        var first = await RunAsync(coordinator, id, Refresh, TestContext.Current.CancellationToken);
         await Task.Delay(20, TestContext.Current.CancellationToken);
-        var second = await coordinator.RunAsync(id, Refresh, TestContext.Current.CancellationToken);
+        var second = await RunAsync(coordinator, id, Refresh, TestContext.Current.CancellationToken);
 
         Assert.Equal("t1", first.Result.AccessToken);
         Assert.Equal("t2", second.Result.AccessToken);
     }
+
+    private static Task<(TokenResult Result, bool Joined)> RunAsync(
+        RefreshFlights flights, Guid id, Func<CancellationToken, Task<TokenResult>> refresh, CancellationToken cancellationToken)
+        => flights.RunAsync(id, refresh, static (refresh, token) => new ValueTask<TokenResult>(refresh(token)), cancellationToken).AsTask();
 }

@@ -6,7 +6,7 @@ namespace OAuth2Capture.Tests.Tokens;
 /// Request coalescing on its own, with reads the test holds open (a <see cref="TaskCompletionSource{TResult}"/>), so which
 /// caller leads and which join is decided by the test, not by timing.
 /// </summary>
-public sealed class CoalescedReadsTests
+public sealed class ReadFlightsTests
 {
     private static readonly TokenResult Answer = TokenResult.Valid("dev", Guid.NewGuid(), "at-1", "Bearer", null, "read");
 
@@ -15,7 +15,7 @@ public sealed class CoalescedReadsTests
     [Fact]
     public async Task RunAsync_with_100_callers_during_one_read_runs_the_read_once_and_answers_everyone_its_result()
     {
-        var reads = new CoalescedReads<string>();
+        var reads = new ReadFlights<string>();
         var read = new HeldRead();
 
         var leader = RunAsync(reads, "user-1", read.RunAsync, Ct);
@@ -33,7 +33,7 @@ public sealed class CoalescedReadsTests
     [Fact]
     public async Task RunAsync_after_a_read_finished_reads_again()
     {
-        var reads = new CoalescedReads<string>();
+        var reads = new ReadFlights<string>();
         var calls = 0;
         Task<TokenResult> Read(CancellationToken _)
         {
@@ -51,7 +51,7 @@ public sealed class CoalescedReadsTests
     [Fact]
     public async Task RunAsync_for_different_keys_never_shares_a_read()
     {
-        var reads = new CoalescedReads<string>();
+        var reads = new ReadFlights<string>();
         var read = new HeldRead();
 
         var first = RunAsync(reads, "user-1", read.RunAsync, Ct);
@@ -66,7 +66,7 @@ public sealed class CoalescedReadsTests
     [Fact]
     public async Task RunAsync_when_the_leaders_request_is_aborted_lets_the_joined_callers_read_again_themselves()
     {
-        var reads = new CoalescedReads<string>();
+        var reads = new ReadFlights<string>();
         using var leaderAborted = new CancellationTokenSource();
         var calls = 0;
         async Task<TokenResult> Read(CancellationToken token)
@@ -92,7 +92,7 @@ public sealed class CoalescedReadsTests
     [Fact]
     public async Task RunAsync_when_a_joined_caller_gives_up_leaves_the_read_and_the_others_untouched()
     {
-        var reads = new CoalescedReads<string>();
+        var reads = new ReadFlights<string>();
         var release = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var impatient = new CancellationTokenSource();
 
@@ -108,7 +108,7 @@ public sealed class CoalescedReadsTests
     [Fact]
     public async Task RunAsync_when_the_read_fails_gives_every_caller_the_failure_and_the_next_caller_reads_again()
     {
-        var reads = new CoalescedReads<string>();
+        var reads = new ReadFlights<string>();
         var release = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var leader = RunAsync(reads, "user-1", _ => release.Task, Ct);
         var joiner = RunAsync(reads, "user-1", _ => release.Task, Ct);
@@ -122,7 +122,7 @@ public sealed class CoalescedReadsTests
 
     /// <summary>Runs a read through the coalescer, the read passed as the state.</summary>
     private static Task<(TokenResult Result, bool Joined)> RunAsync(
-        CoalescedReads<string> reads, string key, Func<CancellationToken, Task<TokenResult>> read, CancellationToken cancellationToken)
+        ReadFlights<string> reads, string key, Func<CancellationToken, Task<TokenResult>> read, CancellationToken cancellationToken)
         => reads.RunAsync(key, read, static (read, token) => new ValueTask<TokenResult>(read(token)), cancellationToken).AsTask();
 
     /// <summary>A read that stays open until the test releases it, counting how often it was started.</summary>
