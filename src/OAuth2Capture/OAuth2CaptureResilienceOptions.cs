@@ -22,7 +22,7 @@ public sealed class OAuth2CaptureResilienceOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Gets or sets the longest <c>Retry-After</c> that is waited for; a longer one ends the call as
-    /// <see cref="Tokens.TokenStatus.TemporarilyUnavailable"/> with <see cref="Tokens.TokenResult.RetryAfter"/> set.
+    /// <see cref="TokenStatus.TemporarilyUnavailable"/> with <see cref="Tokens.TokenResult.RetryAfter"/> set.
     /// <value>Default: 5 seconds. Key: <c>OAuth2Capture:Resilience:MaxRetryAfter</c>.</value></summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -1,7 +1,7 @@
 namespace OAuth2Capture;
 
 /// <summary>
-/// Why a connection needs the user to re-authorize (<see cref="Tokens.TokenStatus.ReauthRequired"/>). It lives at the root
+/// Why a connection needs the user to re-authorize (<see cref="TokenStatus.ReauthRequired"/>). It lives at the root
 /// of the library because every layer speaks it: the stored row records it, the token services decide it, the HTTP
 /// surface and the notifications report it.
 /// </summary>

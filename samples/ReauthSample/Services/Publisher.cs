@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using OAuth2Capture;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Reauth;
 using OAuth2Capture.Tokens;

@@ -1,3 +1,4 @@
+using OAuth2Capture;
 using OAuth2Capture.DevProvider;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;

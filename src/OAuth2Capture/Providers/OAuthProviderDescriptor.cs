@@ -4,8 +4,9 @@ namespace OAuth2Capture.Providers;
 
 /// <summary>
 /// What OAuth2Capture knows about one provider: endpoints, scopes, authorize extras, how to read the account's id and
-/// name, how to refresh and how to revoke. Built-in providers are descriptors; a generic provider is a descriptor built
-/// from configuration alone. Values here are defaults that <see cref="OAuthProviderOptions"/> can override.
+/// name, how to refresh, what its failed answers mean and how to revoke. Built-in providers are descriptors; a generic
+/// provider is a descriptor built from configuration alone. Values here are defaults that
+/// <see cref="OAuthProviderOptions"/> can override.
 /// </summary>
 public sealed record OAuthProviderDescriptor
 {
@@ -53,6 +54,12 @@ public sealed record OAuthProviderDescriptor
 
     /// <summary>Gets how expiring access tokens are renewed.</summary>
     public IRefreshStrategy RefreshStrategy { get; init; } = StandardRefreshStrategy.Instance;
+
+    /// <summary>
+    /// Gets what the provider's failed token-endpoint answers mean: <see cref="Rfc6749FailureClassifier"/> (the default, and
+    /// always that of a generic provider), or the provider's own reading of its error codes on top of it.
+    /// </summary>
+    internal ITokenFailureClassifier FailureClassifier { get; init; } = Rfc6749FailureClassifier.Instance;
 
     /// <summary>Gets how a grant is revoked at the provider.</summary>
     public RevocationMethod Revocation { get; init; } = RevocationMethod.None;

@@ -4,7 +4,7 @@ namespace OAuth2Capture.Reauth;
 /// Words the friendly, specific message shown to a user whose connection cannot be used ("Your GitHub connection has
 /// expired. Reconnect to continue."). Replace it (<c>AddOAuth2Capture().UseReauthMessageProvider&lt;T&gt;()</c>) to change
 /// the wording or to localize it; the default covers every <see cref="ReauthReason"/> and
-/// <see cref="Tokens.TokenStatus"/>.
+/// <see cref="TokenStatus"/>.
 /// </summary>
 /// <remarks>
 /// Messages are shown to end users: in the re-auth redirect (TempData key

@@ -131,14 +131,13 @@ internal sealed class RefreshOutcomeWriter(
     public async Task<TokenResult> RecordFailureAsync(OAuthProvider provider, OAuthToken row, string currentAccessToken, TokenEndpointResponse response, string leaseOwner, string? interruptedHolder, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (status, reason) = TokenFailureClassifier.Classify(response, now, row.RefreshTokenExpiresAt);
+        var (status, reason) = provider.Descriptor.FailureClassifier.Classify(response, new(now, row.RefreshTokenExpiresAt, EarlierRefreshInterrupted: interruptedHolder is not null));
         var description = Describe(provider, response);
         switch (status)
         {
             case TokenStatus.ReauthRequired:
-                if (interruptedHolder is not null && response.Error == "invalid_grant")
+                if (reason == ReauthReason.RotatedRefreshTokenLost)
                 {
-                    reason = ReauthReason.RotatedRefreshTokenLost;
                     description = $"{description} An earlier refresh of this connection ({interruptedHolder}) was interrupted after it may have reached " +
                         $"{provider.DisplayName}; {provider.DisplayName} most likely rotated the refresh token then, and the new one was never stored.";
                 }

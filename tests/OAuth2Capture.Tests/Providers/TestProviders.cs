@@ -17,4 +17,12 @@ internal static class TestProviders
         configure?.Invoke(options);
         return OAuthProviderCatalog.Build(name, options);
     }
+
+    /// <summary>Builds a generic provider, defined by its endpoints in configuration alone.</summary>
+    public static OAuthProvider CreateGeneric(string name = "acme")
+        => Create(name, options =>
+        {
+            options.AuthorizationEndpoint = $"https://{name}.example/authorize";
+            options.TokenEndpoint = $"https://{name}.example/token";
+        });
 }

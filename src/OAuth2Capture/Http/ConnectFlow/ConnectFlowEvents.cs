@@ -131,7 +131,7 @@ internal sealed partial class ConnectFlowEvents(
             case ConnectFlowException flow:
                 return flow.Error with { RetryUrl = flow.Error.RetryUrl ?? retry };
             case CodeExchangeException exchange:
-                var (status, _) = TokenFailureClassifier.Classify(exchange.Response, time.GetUtcNow(), null);
+                var (status, _) = provider.Descriptor.FailureClassifier.Classify(exchange.Response, new(time.GetUtcNow()));
                 return status == TokenStatus.TemporarilyUnavailable
                     ? Error(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.ProviderUnavailable, $"{provider.DisplayName} is not answering",
                         exchange.Response.ErrorDescription ?? $"{provider.DisplayName} could not complete the connection.", "Try again in a few minutes.")

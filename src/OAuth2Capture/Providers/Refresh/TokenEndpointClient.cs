@@ -13,6 +13,10 @@ namespace OAuth2Capture.Providers.Refresh;
 /// (GitHub), error objects (Facebook Graph), HTML error pages, truncated JSON, timeouts and open circuits all become a
 /// <see cref="TokenEndpointResponse"/>, never an exception.
 /// </summary>
+/// <remarks>
+/// It reads shapes only. What a provider's own codes mean (Facebook's <c>190/463</c>, GitHub's <c>bad_refresh_token</c>)
+/// is decided by the failure classifier on that provider's descriptor.
+/// </remarks>
 public static class TokenEndpointClient
 {
     private const int MaxDescriptionLength = 300;
@@ -174,14 +178,14 @@ public static class TokenEndpointClient
     private static TokenEndpointResponse FromFields(string providerName, HttpStatusCode status, TimeSpan? retryAfter, IFields fields)
     {
         var code = (int)status;
-        if (fields.TryGetError(out var error, out var description, out var subcode, out var facebookCode))
+        if (fields.TryGetError(out var error, out var description, out var subcode))
         {
             var kind = TokenEndpointFailureKind.OAuthError;
-            if (code == 429 || facebookCode is 4 or 17 or 32 or 613)
+            if (code == 429)
             {
                 kind = TokenEndpointFailureKind.RateLimited;
             }
-            else if (error is "server_error" or "temporarily_unavailable" || facebookCode is 1 or 2 || (code >= 500 && error is not ("invalid_grant" or "invalid_client")))
+            else if (error is "server_error" or "temporarily_unavailable" || (code >= 500 && error is not ("invalid_grant" or "invalid_client")))
             {
                 kind = TokenEndpointFailureKind.ServerError;
             }
@@ -226,7 +230,7 @@ public static class TokenEndpointClient
 
         TimeSpan? GetSeconds(string name);
 
-        bool TryGetError(out string? error, out string? description, out string? subcode, out int? facebookCode);
+        bool TryGetError(out string? error, out string? description, out string? subcode);
     }
 
     private sealed class JsonFields(JsonElement root) : IFields
@@ -241,10 +245,9 @@ public static class TokenEndpointClient
 
         public TimeSpan? GetSeconds(string name) => ParseSeconds(GetString(name));
 
-        public bool TryGetError(out string? error, out string? description, out string? subcode, out int? facebookCode)
+        public bool TryGetError(out string? error, out string? description, out string? subcode)
         {
             error = description = subcode = null;
-            facebookCode = null;
             if (!root.TryGetProperty("error", out var value))
             {
                 return false;
@@ -255,9 +258,9 @@ public static class TokenEndpointClient
                 // Facebook Graph: {"error":{"message":…,"type":"OAuthException","code":190,"error_subcode":463}}
                 error = value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : "error";
                 description = value.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() : null;
-                facebookCode = GetInt32(value, "code");
+                var graphCode = GetInt32(value, "code");
                 var sub = GetInt32(value, "error_subcode");
-                subcode = facebookCode is null ? null : sub is null ? facebookCode.Value.ToString(CultureInfo.InvariantCulture) : $"{facebookCode}/{sub}";
+                subcode = graphCode is null ? null : sub is null ? graphCode.Value.ToString(CultureInfo.InvariantCulture) : $"{graphCode}/{sub}";
                 return true;
             }
 
@@ -304,12 +307,11 @@ public static class TokenEndpointClient
 
         public TimeSpan? GetSeconds(string name) => ParseSeconds(GetString(name));
 
-        public bool TryGetError(out string? error, out string? description, out string? subcode, out int? facebookCode)
+        public bool TryGetError(out string? error, out string? description, out string? subcode)
         {
             error = GetString("error");
             description = GetString("error_description");
             subcode = null;
-            facebookCode = null;
             return !string.IsNullOrEmpty(error);
         }
     }

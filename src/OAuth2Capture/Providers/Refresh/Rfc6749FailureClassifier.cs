@@ -1,16 +1,26 @@
 using System.Net;
-using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Tokens;
 
-namespace OAuth2Capture.Tokens;
+namespace OAuth2Capture.Providers.Refresh;
 
 /// <summary>
-/// Maps a failed token-endpoint answer to a <see cref="TokenStatus"/> and, for re-authorization, a <see cref="ReauthReason"/>.
-/// The one place that decides whether a failure is the user's to fix (reconnect), the operator's (configuration) or
-/// nobody's (wait and retry). See docs/reauth-flows.md, "Detection".
+/// The standard meaning of a failed token-endpoint answer, and the classifier of every provider without error codes of
+/// its own (generic providers included): the <see href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</see>
+/// error codes plus <see href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1</see>'s, the HTTP status,
+/// transport failures and unusable bodies. It decides whether a failure is the user's to fix (reconnect), the operator's
+/// (configuration) or nobody's (wait and retry); it knows no provider's own codes. See docs/reauth-flows.md, "Detection".
 /// </summary>
-internal static class TokenFailureClassifier
+internal sealed class Rfc6749FailureClassifier : ITokenFailureClassifier
 {
-    public static (TokenStatus Status, ReauthReason Reason) Classify(TokenEndpointResponse failure, DateTimeOffset now, DateTimeOffset? refreshTokenExpiresAt)
+    private Rfc6749FailureClassifier()
+    {
+    }
+
+    /// <summary>Gets the single instance.</summary>
+    public static Rfc6749FailureClassifier Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public (TokenStatus Status, ReauthReason Reason) Classify(TokenEndpointResponse failure, TokenFailureContext context)
     {
         ArgumentNullException.ThrowIfNull(failure);
         switch (failure.FailureKind)
@@ -33,33 +43,25 @@ internal static class TokenFailureClassifier
         switch (error)
         {
             case "invalid_grant":
-            case "bad_refresh_token": // GitHub Apps
+                // With rotation, the interrupted refresh most likely got a new refresh token that was never stored.
+                return (TokenStatus.ReauthRequired, context.EarlierRefreshInterrupted ? ReauthReason.RotatedRefreshTokenLost : DeadGrantReason(failure, context));
             case "invalid_token":
-                return (TokenStatus.ReauthRequired, DeadGrantReason(failure, now, refreshTokenExpiresAt));
+                return (TokenStatus.ReauthRequired, DeadGrantReason(failure, context));
             case "invalid_scope":
             case "insufficient_scope":
                 return (TokenStatus.ReauthRequired, ReauthReason.InsufficientScope);
             case "access_denied":
                 return (TokenStatus.ReauthRequired, ReauthReason.Revoked);
-            case "no_refresh_token":
+            case "no_refresh_token": // NoRefreshStrategy's own answer
                 return (TokenStatus.ReauthRequired, ReauthReason.NoRefreshToken);
             case "invalid_client":
             case "unauthorized_client":
             case "unsupported_grant_type":
-            case "incorrect_client_credentials": // GitHub
-            case "redirect_uri_mismatch":
-                return (TokenStatus.ConfigurationError, ReauthReason.None);
             case "invalid_request":
-                // X answers invalid_request "Value passed for the token was invalid." for a dead refresh token
-                // (community reports); any other malformed request is ours to fix.
-                return Mentions(failure.ErrorDescription, "token")
-                    ? (TokenStatus.ReauthRequired, DeadGrantReason(failure, now, refreshTokenExpiresAt))
-                    : (TokenStatus.ConfigurationError, ReauthReason.None);
+                return (TokenStatus.ConfigurationError, ReauthReason.None);
             case "server_error":
             case "temporarily_unavailable":
                 return (TokenStatus.TemporarilyUnavailable, ReauthReason.None);
-            case "oauthexception":
-                return ClassifyFacebook(failure);
         }
 
         return failure.HttpStatus switch
@@ -74,12 +76,15 @@ internal static class TokenFailureClassifier
     }
 
     /// <summary>
-    /// <c>invalid_grant</c> means the grant is dead but not always why. Order of evidence: what the provider says
-    /// (expiry only, inactivity), then the refresh token's known expiry; a provider that says "expired or revoked"
-    /// (Google) cannot be told apart (<see cref="ReauthReason.ProviderRejected"/>); otherwise the grant was within its
-    /// known lifetime and is no longer honoured, which is a revocation.
+    /// Why a dead grant (<c>invalid_grant</c>, or a provider's code for the same) died, which the code alone does not say.
+    /// Order of evidence: what the provider says (expiry only, inactivity), then the refresh token's known expiry; a
+    /// provider that says "expired or revoked" (Google) cannot be told apart (<see cref="ReauthReason.ProviderRejected"/>);
+    /// otherwise the grant was within its known lifetime and is no longer honoured, which is a revocation.
     /// </summary>
-    private static ReauthReason DeadGrantReason(TokenEndpointResponse failure, DateTimeOffset now, DateTimeOffset? refreshTokenExpiresAt)
+    /// <param name="failure">The answer.</param>
+    /// <param name="context">What else is known about the connection.</param>
+    /// <returns>The reason.</returns>
+    internal static ReauthReason DeadGrantReason(TokenEndpointResponse failure, TokenFailureContext context)
     {
         var text = failure.ErrorDescription;
         var saysExpired = Mentions(text, "expired") || Mentions(text, "expiry");
@@ -94,7 +99,7 @@ internal static class TokenFailureClassifier
             return ReauthReason.RefreshTokenExpired;
         }
 
-        if (refreshTokenExpiresAt is { } expiresAt && expiresAt <= now)
+        if (context.RefreshTokenExpiresAt is { } expiresAt && expiresAt <= context.Now)
         {
             return ReauthReason.RefreshTokenExpired;
         }
@@ -102,22 +107,10 @@ internal static class TokenFailureClassifier
         return saysExpired ? ReauthReason.ProviderRejected : ReauthReason.Revoked;
     }
 
-    /// <summary>Facebook Graph <c>OAuthException</c>, sub-code as <c>code/error_subcode</c> (developers.facebook.com/docs/graph-api/guides/error-handling).</summary>
-    private static (TokenStatus, ReauthReason) ClassifyFacebook(TokenEndpointResponse failure)
-    {
-        var parts = (failure.ErrorSubcode ?? string.Empty).Split('/');
-        var code = parts[0];
-        var subcode = parts.Length > 1 ? parts[1] : null;
-        return (code, subcode) switch
-        {
-            ("190", "463" or "467") => (TokenStatus.ReauthRequired, ReauthReason.RefreshTokenExpired),
-            ("190", "458" or "460") => (TokenStatus.ReauthRequired, ReauthReason.Revoked),
-            ("190", _) => (TokenStatus.ReauthRequired, ReauthReason.ProviderRejected),
-            ("10" or "200", _) => (TokenStatus.ReauthRequired, ReauthReason.InsufficientScope),
-            _ => (TokenStatus.ConfigurationError, ReauthReason.None),
-        };
-    }
-
-    private static bool Mentions(string? text, string word)
+    /// <summary>Whether a provider's text mentions a word, ignoring case.</summary>
+    /// <param name="text">The text, if any.</param>
+    /// <param name="word">The word.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    internal static bool Mentions(string? text, string word)
         => text is not null && text.Contains(word, StringComparison.OrdinalIgnoreCase);
 }

@@ -11,8 +11,9 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// Confirmed: PKCE is required; confidential clients authenticate with a Basic header; access tokens live 2 hours; a
 /// refresh token needs the <c>offline.access</c> scope; RFC 7009 revocation at <c>api.x.com/2/oauth2/revoke</c>.
 /// Unconfirmed: the user-info endpoint <c>/2/users/me</c> (community code), the ~6-month refresh-token lifetime (a DevRel
-/// blog post only), and rotation (observed, not stated by X: each refresh returns a new refresh token and kills the old
-/// one, so two environments sharing one X app can invalidate each other's tokens).
+/// blog post only), rotation (observed, not stated by X: each refresh returns a new refresh token and kills the old
+/// one, so two environments sharing one X app can invalidate each other's tokens), and the <c>invalid_request</c> answer
+/// for a dead refresh token (community reports), which <c>TwitterFailureClassifier</c>, next to this file, reads.
 /// </remarks>
 public static class TwitterProvider
 {
@@ -31,6 +32,7 @@ public static class TwitterProvider
         UserIdJsonPath = "data.id",
         DisplayNameJsonPath = "data.name",
         RefreshStrategy = StandardRefreshStrategy.Instance,
+        FailureClassifier = TwitterFailureClassifier.Instance,
         Revocation = RevocationMethod.Rfc7009,
         DocumentationUrl = "https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code",
     };

@@ -1,7 +1,7 @@
-namespace OAuth2Capture.Tokens;
+namespace OAuth2Capture;
 
 /// <summary>
-/// What <see cref="ITokenValidityService"/> found when it was asked for a connection's access token.
+/// What <see cref="Tokens.ITokenValidityService"/> found when it was asked for a connection's access token.
 /// </summary>
 public enum TokenStatus
 {
@@ -14,11 +14,11 @@ public enum TokenStatus
     /// <summary>The user never connected this provider: start the initial connect flow.</summary>
     NotConnected,
 
-    /// <summary>Only the user can fix it by reconnecting; <see cref="TokenResult.Reason"/> says why.</summary>
+    /// <summary>Only the user can fix it by reconnecting; <see cref="Tokens.TokenResult.Reason"/> says why.</summary>
     ReauthRequired,
 
     /// <summary>
-    /// The provider is down, slow or rate limiting; <see cref="TokenResult.RetryAfter"/> says when to retry if known.
+    /// The provider is down, slow or rate limiting; <see cref="Tokens.TokenResult.RetryAfter"/> says when to retry if known.
     /// Never ask the user to reconnect for this.
     /// </summary>
     TemporarilyUnavailable,

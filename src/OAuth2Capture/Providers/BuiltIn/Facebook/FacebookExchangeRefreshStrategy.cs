@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.WebUtilities;
 
+// Lives with the Facebook descriptor; the namespace is the one it shipped in, so apps naming the type keep compiling.
 namespace OAuth2Capture.Providers.Refresh;
 
 /// <summary>
@@ -9,7 +10,8 @@ namespace OAuth2Capture.Providers.Refresh;
 /// (<see href="https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived">Meta: get long-lived tokens</see>).
 /// An expired token cannot be exchanged: Meta answers <c>OAuthException</c> code 190, subcode 463, which the shared
 /// reader reports as <see cref="TokenEndpointResponse.Error"/> <c>OAuthException</c> and
-/// <see cref="TokenEndpointResponse.ErrorSubcode"/> <c>190/463</c>. The client secret travels in the query string
+/// <see cref="TokenEndpointResponse.ErrorSubcode"/> <c>190/463</c>, and <c>FacebookFailureClassifier</c> as
+/// <see cref="ReauthReason.RefreshTokenExpired"/>. The client secret travels in the query string
 /// because that is the documented request; the URI is never logged by this library.
 /// </summary>
 public sealed class FacebookExchangeRefreshStrategy : IRefreshStrategy

@@ -12,7 +12,8 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// A GitHub App with expiring user tokens issues 8-hour access tokens and 6-month refresh tokens that rotate on every
 /// use; an OAuth app's token has no refresh token and no expiry (GitHub revokes it after a year unused), so such a
 /// connection is simply never refreshed. The token endpoint answers form-encoded unless asked for JSON and reports
-/// errors inside HTTP 200 answers; the shared reader handles both. PKCE (S256) is supported since 2025-07-14.
+/// errors inside HTTP 200 answers; the shared reader handles both, and <c>GitHubFailureClassifier</c>, next to this file,
+/// reads GitHub's own error codes. PKCE (S256) is supported since 2025-07-14.
 /// Revocation deletes the whole grant (<c>{client_id}</c> in <see cref="OAuthProviderDescriptor.RevocationEndpoint"/> is
 /// replaced by the client id). Unconfirmed: the <c>bad_refresh_token</c> error code (community code only).
 /// </remarks>
@@ -33,6 +34,7 @@ public static class GitHubProvider
         UserIdJsonPath = "id",
         DisplayNameJsonPath = "login",
         RefreshStrategy = StandardRefreshStrategy.Instance,
+        FailureClassifier = GitHubFailureClassifier.Instance,
         Revocation = RevocationMethod.GitHubApplicationGrant,
         DocumentationUrl = "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps",
     };
