@@ -77,6 +77,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<IOwnerIdResolver, ClaimsOwnerIdResolver>();
         services.TryAddSingleton<ProviderTokenRevoker>();
         services.TryAddSingleton<PendingActionProtector>();
+        services.TryAddSingleton<OAuth2CaptureEndpointLinks>();
         services.TryAddSingleton<ReauthLoopGuard>();
         services.TryAddSingleton<ProviderProfileReader>();
         services.TryAddScoped<ConnectionWriter>();
