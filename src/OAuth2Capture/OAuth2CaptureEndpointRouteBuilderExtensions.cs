@@ -31,10 +31,10 @@ public static class OAuth2CaptureEndpointRouteBuilderExtensions
             services.GetRequiredService<ILogger<AppSignInSchemes>>());
         var prefix = services.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.PathPrefix;
         var group = endpoints.MapGroup(prefix);
-        group.MapGet("/", ListEndpoint.HandleAsync).WithName("OAuth2Capture.List");
-        group.MapGet("/{provider}/connect", ConnectEndpoint.HandleAsync).WithName("OAuth2Capture.Connect");
-        group.MapGet("/{provider}/callback", (string provider) => Errors.UnknownProvider(provider)).WithName("OAuth2Capture.Callback");
-        group.MapPost("/{id:guid}/revoke", RevokeEndpoint.HandleAsync).WithName("OAuth2Capture.Revoke").DisableAntiforgery();
+        group.MapGet(OAuth2CaptureRoutes.ListTemplate, ListEndpoint.HandleAsync).WithName(OAuth2CaptureRoutes.ListName);
+        group.MapGet(OAuth2CaptureRoutes.ConnectTemplate, ConnectEndpoint.HandleAsync).WithName(OAuth2CaptureRoutes.ConnectName);
+        group.MapGet(OAuth2CaptureRoutes.CallbackTemplate, (string provider) => Errors.UnknownProvider(provider)).WithName(OAuth2CaptureRoutes.CallbackName);
+        group.MapPost(OAuth2CaptureRoutes.RevokeTemplate, RevokeEndpoint.HandleAsync).WithName(OAuth2CaptureRoutes.RevokeName).DisableAntiforgery();
         return group;
     }
 }

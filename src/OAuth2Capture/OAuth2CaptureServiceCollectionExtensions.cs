@@ -82,7 +82,9 @@ public static class OAuth2CaptureServiceCollectionExtensions
 
         services.TryAddSingleton<IOwnerIdResolver, ClaimsOwnerIdResolver>();
         services.TryAddSingleton<ProviderTokenRevoker>();
+        services.TryAddScoped<IOAuthConnectionService, OAuthConnectionService>();
         services.TryAddSingleton<PendingActionProtector>();
+        services.TryAddSingleton<OAuth2CaptureEndpointLinks>();
         services.TryAddSingleton<ReauthLoopGuard>();
         services.TryAddSingleton<ProviderProfileReader>();
         services.TryAddScoped<ConnectionWriter>();

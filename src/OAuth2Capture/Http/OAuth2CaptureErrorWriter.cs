@@ -3,13 +3,15 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OAuth2Capture.Http;
 
 /// <summary>
 /// Writes an <see cref="OAuth2CaptureError"/> as an RFC 9457 problem for API callers or as a small readable page for
 /// browsers. A request is a browser's when its <c>Accept</c> header names <c>text/html</c> and it is not an XHR
-/// (<c>X-Requested-With</c>); everything else gets <c>application/problem+json</c>.
+/// (<c>X-Requested-With</c>); everything else gets <c>application/problem+json</c>, through the app's
+/// <see cref="IProblemDetailsService"/> when it registered one (<c>AddProblemDetails</c>).
 /// </summary>
 internal static class OAuth2CaptureErrorWriter
 {
@@ -78,8 +80,20 @@ internal static class OAuth2CaptureErrorWriter
         return problem;
     }
 
-    private static Task WriteProblemAsync(HttpContext context, OAuth2CaptureError error)
-        => context.Response.WriteAsJsonAsync(ToProblem(context, error), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
+    private static async Task WriteProblemAsync(HttpContext context, OAuth2CaptureError error)
+    {
+        var problem = ToProblem(context, error);
+
+        // The app's AddProblemDetails (CustomizeProblemDetails, its own writers) shapes ours too; its writers decline
+        // some Accept headers, and then the answer is written as it was before the app registered one.
+        if (context.RequestServices.GetService<IProblemDetailsService>() is { } problems
+            && await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted).ConfigureAwait(false);
+    }
 
     private static Task WritePageAsync(HttpContext context, OAuth2CaptureError error)
     {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace OAuth2Capture.Http;
 
@@ -16,9 +15,7 @@ public static class OAuth2CaptureLinks
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(provider);
-        var prefix = context.RequestServices.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.PathPrefix.TrimEnd('/');
-        var url = $"{context.Request.PathBase}{prefix}/{Uri.EscapeDataString(provider.ToLowerInvariant())}/connect";
-        return returnUrl is null ? url : $"{url}?returnUrl={Uri.EscapeDataString(returnUrl)}";
+        return context.RequestServices.GetRequiredService<OAuth2CaptureEndpointLinks>().Connect(context.Request.PathBase, provider, returnUrl);
     }
 
     /// <summary>
@@ -36,12 +33,12 @@ public static class OAuth2CaptureLinks
     public static string GetConnectUrl(this HttpContext context, string provider, string? returnUrl, string pendingAction)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(provider);
         ArgumentException.ThrowIfNullOrEmpty(pendingAction);
         var owner = context.RequestServices.GetRequiredService<IOwnerIdResolver>().GetOwnerId(context.User)
             ?? throw new InvalidOperationException("A pending action can only be parked for a signed-in user.");
         var sealedAction = context.RequestServices.GetRequiredService<PendingActionProtector>().Protect(owner, pendingAction);
-        var url = context.GetConnectUrl(provider, returnUrl);
-        return $"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}pendingAction={Uri.EscapeDataString(sealedAction)}";
+        return context.RequestServices.GetRequiredService<OAuth2CaptureEndpointLinks>().Connect(context.Request.PathBase, provider, returnUrl, sealedAction);
     }
 
     /// <summary>Gets the current request's app-relative URL (path and query), the natural <c>returnUrl</c> of a re-auth.</summary>

@@ -1,6 +1,6 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OAuth2Capture.Diagnostics;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Storage;
@@ -15,7 +15,7 @@ namespace OAuth2Capture.Reauth;
 /// </summary>
 internal sealed partial class ReauthNotificationDispatcher(
     IServiceScopeFactory scopeFactory,
-    IOptionsMonitor<OAuth2CaptureOptions> options,
+    OAuth2CaptureEndpointLinks links,
     TimeProvider time,
     ILogger<ReauthNotificationDispatcher> logger) : IReauthTransitionListener
 {
@@ -38,7 +38,7 @@ internal sealed partial class ReauthNotificationDispatcher(
         AccountDisplayName = row.DisplayName,
         Reason = kind == ReauthNotificationKind.ReauthRequired ? row.ReauthReason : ReauthReason.None,
         Description = kind == ReauthNotificationKind.ReauthRequired ? row.LastError : null,
-        ReconnectPath = $"{options.CurrentValue.PathPrefix.TrimEnd('/')}/{Uri.EscapeDataString(provider.Name.ToLowerInvariant())}/connect",
+        ReconnectPath = links.Connect(PathString.Empty, provider.Name),
         ExpiresAt = expiresAt,
         OccurredAt = time.GetUtcNow(),
     };

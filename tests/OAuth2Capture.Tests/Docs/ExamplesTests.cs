@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OAuth2Capture.DevProvider;
 using OAuth2Capture.Examples;
+using OAuth2Capture.Storage;
 using OAuth2Capture.Tests.Infrastructure;
 using OAuth2Capture.Tokens;
 
@@ -265,5 +267,22 @@ public sealed class ExamplesTests : IAsyncLifetime
         Assert.Equal("dev", banner.GetProperty("provider").GetString());
         Assert.False(string.IsNullOrEmpty(banner.GetProperty("message").GetString()));
         Assert.StartsWith("/oauth2/dev/connect?returnUrl=%2Fapi%2Fbanner", banner.GetProperty("reconnectUrl").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccountDeletion_disconnects_every_connection_of_the_user_and_revokes_each_at_the_provider()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.DevTwo, "alice", Ct);
+        await using var scope = app.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
+        Assert.Equal(2, (await store.ListByOwnerAsync("user-1", Ct)).Count);
+
+        var notTold = await ActivatorUtilities.CreateInstance<AccountDeletion>(scope.ServiceProvider).DisconnectAllAsync("user-1", Ct);
+
+        Assert.Empty(notTold);
+        Assert.Empty(await store.ListByOwnerAsync("user-1", Ct));
+        Assert.True(provider.Stats.RevocationRequests >= 2);
     }
 }

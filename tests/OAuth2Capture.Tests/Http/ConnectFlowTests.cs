@@ -169,6 +169,19 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Callback_with_a_provider_error_whose_text_mentions_state_answers_502_not_invalid_state()
+    {
+        var callback = await StartAndStopAtCallbackAsync();
+        var state = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(callback.Query)["state"].ToString();
+        var failed = new Uri(callback, $"{callback.AbsolutePath}?error=server_error&error_description={Uri.EscapeDataString("The account is in an invalid state.")}&state={Uri.EscapeDataString(state)}");
+
+        using var response = await browser.GetOnceAsync(failed, Ct);
+
+        await AssertErrorPageAsync(response, HttpStatusCode.BadGateway, "code_exchange_failed");
+        Assert.Empty(await app.ConnectionsOfAsync("user-1"));
+    }
+
+    [Fact]
     public async Task Callback_replayed_answers_400_invalid_state_the_second_time()
     {
         var callback = await StartAndStopAtCallbackAsync();

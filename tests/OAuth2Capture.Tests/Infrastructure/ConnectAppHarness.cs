@@ -54,7 +54,8 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
     /// False for the common <c>AddAuthentication().AddCookie()</c>, which names no default scheme and relies on the
     /// framework making the lone scheme the default.
     /// </param>
-    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true)
+    /// <param name="services">Adds or changes the app's services.</param>
+    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true, Action<IServiceCollection>? services = null)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-web-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -83,6 +84,7 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
             };
             configure?.Invoke(options);
         });
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAuthentication();

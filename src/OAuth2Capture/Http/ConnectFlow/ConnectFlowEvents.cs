@@ -139,14 +139,10 @@ internal sealed partial class ConnectFlowEvents(
                     : Error(StatusCodes.Status502BadGateway, OAuth2CaptureErrorCodes.CodeExchangeFailed, $"{provider.DisplayName} did not complete the connection",
                         $"{provider.DisplayName} refused to finish the connection ({exchange.Response.Error ?? "no error code"}{(exchange.Response.ErrorDescription is { } d ? ": " + d : string.Empty)}).",
                         "Try again; if it keeps failing, contact the site's operators.");
-        }
-
-        var message = context.Failure?.Message ?? string.Empty;
-        if (message.Contains("state", StringComparison.OrdinalIgnoreCase) || message.Contains("Correlation failed", StringComparison.OrdinalIgnoreCase))
-        {
-            return Error(StatusCodes.Status400BadRequest, OAuth2CaptureErrorCodes.InvalidState, "This connection attempt expired or was already used",
-                $"The answer from {provider.DisplayName} could not be matched to a connection started in this browser (the link was reused, tampered with, or the browser's cookies were cleared).",
-                "Start connecting again from the app.");
+            case CallbackStateException:
+                return Error(StatusCodes.Status400BadRequest, OAuth2CaptureErrorCodes.InvalidState, "This connection attempt expired or was already used",
+                    $"The answer from {provider.DisplayName} could not be matched to a connection started in this browser (the link was reused, tampered with, or the browser's cookies were cleared).",
+                    "Start connecting again from the app.");
         }
 
         return Error(StatusCodes.Status502BadGateway, OAuth2CaptureErrorCodes.CodeExchangeFailed, $"{provider.DisplayName} did not complete the connection",

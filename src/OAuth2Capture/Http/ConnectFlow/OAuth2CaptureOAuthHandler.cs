@@ -27,6 +27,22 @@ internal sealed class OAuth2CaptureOAuthHandler(IOptionsMonitor<OAuth2CaptureOAu
     // delegate to itself until the stack overflows.
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
 
+    // The framework fails an unreadable state and a missing correlation cookie with the same exception type as any
+    // other callback failure, told apart only by its message. Both checks run before the correlation check passes, so a
+    // failure before that point is a state failure, whatever the message says.
+    private bool correlationPassed;
+
+    protected override async Task<HandleRequestResult> HandleRemoteAuthenticateAsync()
+    {
+        var result = await base.HandleRemoteAuthenticateAsync().ConfigureAwait(false);
+        return result.Failure is { } failure && !correlationPassed
+            ? HandleRequestResult.Fail(new CallbackStateException(failure), result.Properties)
+            : result;
+    }
+
+    protected override bool ValidateCorrelationId(AuthenticationProperties properties)
+        => correlationPassed = base.ValidateCorrelationId(properties);
+
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;

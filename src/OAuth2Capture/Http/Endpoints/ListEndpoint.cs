@@ -21,6 +21,7 @@ internal static class ListEndpoint
         IOAuthProviderCatalog catalog,
         IAntiforgery antiforgery,
         TimeProvider time,
+        OAuth2CaptureEndpointLinks links,
         IOptionsMonitor<OAuth2CaptureOptions> options)
     {
         var owner = ownerResolver.GetOwnerId(context.User);
@@ -32,7 +33,6 @@ internal static class ListEndpoint
         var rows = await store.ListByOwnerAsync(owner, context.RequestAborted).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var window = options.CurrentValue.ExpiringSoonWindow;
-        var prefix = $"{context.Request.PathBase}{options.CurrentValue.PathPrefix.TrimEnd('/')}";
         var here = context.GetCurrentLocalUrl();
         var summaries = rows.Select(Summarize).ToList();
 
@@ -55,8 +55,8 @@ internal static class ListEndpoint
                 row.LastError,
                 row.CreatedAt,
                 row.LastRefreshedAt,
-                context.GetConnectUrl(row.Provider, here),
-                $"{prefix}/{row.Id}/revoke");
+                links.Connect(context.Request.PathBase, row.Provider, here),
+                links.Revoke(context.Request.PathBase, row.Id));
         }
 
         if (!OAuth2CaptureErrorWriter.WantsHtml(context.Request))
