@@ -52,55 +52,57 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
         var provider = result.Provider;
         var display = GetDisplayName(provider);
         var message = GetMessage(context, provider, result.Status, result.Reason);
-        switch (result.Status)
+        return result.Status switch
         {
-            case TokenStatus.NotConnected:
-                return new OAuth2CaptureError(StatusCodes.Status403Forbidden, OAuth2CaptureErrorCodes.NotConnected,
-                    $"Connect your {display} account", message, $"Connect {display}, then you'll come back here.")
-                {
-                    Provider = provider,
-                    ProviderDisplayName = display,
-                    ReauthUrl = context.GetConnectUrl(provider, context.GetCurrentLocalUrl()),
-                };
+            TokenStatus.NotConnected => new OAuth2CaptureError(StatusCodes.Status403Forbidden, OAuth2CaptureErrorCodes.NotConnected,
+                $"Connect your {display} account", message, $"Connect {display}, then you'll come back here.")
+            {
+                Provider = provider,
+                ProviderDisplayName = display,
+                ReauthUrl = context.GetConnectUrl(provider, context.GetCurrentLocalUrl()),
+            },
+            TokenStatus.ReauthRequired when result.Reason == ReauthReason.ReauthLoopDetected => ReauthLoop(context, result, display, message),
+            TokenStatus.ReauthRequired => new OAuth2CaptureError(StatusCodes.Status403Forbidden, OAuth2CaptureErrorCodes.ReauthRequired,
+                $"Reconnect your {display} account", message, $"Reconnect {display}, then you'll come back here.")
+            {
+                Provider = provider,
+                ProviderDisplayName = display,
+                Reason = result.Reason.ToString(),
+                ReauthUrl = context.GetConnectUrl(provider, context.GetCurrentLocalUrl()),
+            },
+            TokenStatus.TemporarilyUnavailable => new OAuth2CaptureError(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.TemporarilyUnavailable,
+                $"{display} is temporarily unavailable", message, "Try again in a moment; you don't need to reconnect.")
+            {
+                Provider = provider,
+                ProviderDisplayName = display,
+                RetryAfter = result.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : OAuth2CaptureDefaults.DefaultRetryAfter,
+            },
+            TokenStatus.ConfigurationError => ConfigurationError(context, result, display, message),
+            TokenStatus.Valid or TokenStatus.Refreshed => throw new ArgumentException("Only failed results map to an error.", nameof(result)),
+        };
+    }
 
-            case TokenStatus.ReauthRequired when result.Reason == ReauthReason.ReauthLoopDetected:
-                Log.ReauthLoopAnswered(logger, provider, result.ConnectionId, context.Request.Path);
-                return new OAuth2CaptureError(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.ReauthLoop,
-                    $"{display} keeps rejecting the connection", message, "Please try again later; reconnecting again will not help.")
-                {
-                    Provider = provider,
-                    ProviderDisplayName = display,
-                    Reason = result.Reason.ToString(),
-                };
+    private OAuth2CaptureError ReauthLoop(HttpContext context, TokenResult result, string display, string message)
+    {
+        Log.ReauthLoopAnswered(logger, result.Provider, result.ConnectionId, context.Request.Path);
+        return new OAuth2CaptureError(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.ReauthLoop,
+            $"{display} keeps rejecting the connection", message, "Please try again later; reconnecting again will not help.")
+        {
+            Provider = result.Provider,
+            ProviderDisplayName = display,
+            Reason = result.Reason.ToString(),
+        };
+    }
 
-            case TokenStatus.ReauthRequired:
-                return new OAuth2CaptureError(StatusCodes.Status403Forbidden, OAuth2CaptureErrorCodes.ReauthRequired,
-                    $"Reconnect your {display} account", message, $"Reconnect {display}, then you'll come back here.")
-                {
-                    Provider = provider,
-                    ProviderDisplayName = display,
-                    Reason = result.Reason.ToString(),
-                    ReauthUrl = context.GetConnectUrl(provider, context.GetCurrentLocalUrl()),
-                };
-
-            case TokenStatus.TemporarilyUnavailable:
-                return new OAuth2CaptureError(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.TemporarilyUnavailable,
-                    $"{display} is temporarily unavailable", message, "Try again in a moment; you don't need to reconnect.")
-                {
-                    Provider = provider,
-                    ProviderDisplayName = display,
-                    RetryAfter = result.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : OAuth2CaptureDefaults.DefaultRetryAfter,
-                };
-
-            default:
-                Log.ConfigurationError(logger, provider, result.ConnectionId, result.Error, result.ErrorDescription, context.Request.Path);
-                return new OAuth2CaptureError(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.ConfigurationError,
-                    $"{display} is temporarily broken", message, "Please try again later; you don't need to reconnect.")
-                {
-                    Provider = provider,
-                    ProviderDisplayName = display,
-                };
-        }
+    private OAuth2CaptureError ConfigurationError(HttpContext context, TokenResult result, string display, string message)
+    {
+        Log.ConfigurationError(logger, result.Provider, result.ConnectionId, result.Error, result.ErrorDescription, context.Request.Path);
+        return new OAuth2CaptureError(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.ConfigurationError,
+            $"{display} is temporarily broken", message, "Please try again later; you don't need to reconnect.")
+        {
+            Provider = result.Provider,
+            ProviderDisplayName = display,
+        };
     }
 
     private static partial class Log

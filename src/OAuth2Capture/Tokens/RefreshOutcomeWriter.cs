@@ -133,36 +133,44 @@ internal sealed class RefreshOutcomeWriter(
         var now = time.GetUtcNow();
         var (status, reason) = provider.Descriptor.FailureClassifier.Classify(response, new(now, row.RefreshTokenExpiresAt, EarlierRefreshInterrupted: interruptedHolder is not null));
         var description = Describe(provider, response);
-        switch (status)
+        return status switch
         {
-            case TokenStatus.ReauthRequired:
-                if (reason == ReauthReason.RotatedRefreshTokenLost)
-                {
-                    description = $"{description} An earlier refresh of this connection ({interruptedHolder}) was interrupted after it may have reached " +
-                        $"{provider.DisplayName}; {provider.DisplayName} most likely rotated the refresh token then, and the new one was never stored.";
-                }
+            TokenStatus.ReauthRequired => await MarkReauthAsync(provider, row, reason, response.Error,
+                reason == ReauthReason.RotatedRefreshTokenLost
+                    ? $"{description} An earlier refresh of this connection ({interruptedHolder}) was interrupted after it may have reached " +
+                        $"{provider.DisplayName}; {provider.DisplayName} most likely rotated the refresh token then, and the new one was never stored."
+                    : description,
+                leaseOwner, cancellationToken).ConfigureAwait(false),
+            TokenStatus.ConfigurationError => await RecordConfigurationErrorAsync(provider, row, currentAccessToken, response, description, leaseOwner, now, cancellationToken).ConfigureAwait(false),
+            TokenStatus.TemporarilyUnavailable => await RecordPassingFailureAsync(provider, row, currentAccessToken, response, description, leaseOwner, now, cancellationToken).ConfigureAwait(false),
+            TokenStatus.Valid or TokenStatus.Refreshed or TokenStatus.NotConnected
+                => throw new InvalidOperationException($"The {provider.DisplayName} failure classifier answered {status}, which is not a failure."),
+        };
+    }
 
-                return await MarkReauthAsync(provider, row, reason, response.Error, description, leaseOwner, cancellationToken).ConfigureAwait(false);
+    private async Task<TokenResult> RecordConfigurationErrorAsync(OAuthProvider provider, OAuthToken row, string currentAccessToken, TokenEndpointResponse response,
+        string description, string leaseOwner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        RefreshLog.ConfigurationRejected(logger, provider.Name, row.Id, response.Error, (int?)response.HttpStatus, description);
+        await RecordErrorAsync(row, description, leaseOwner, keepTrail: false, cancellationToken).ConfigureAwait(false);
+        return ConnectionRules.IsExpired(row, now)
+            ? TokenResult.ConfigurationError(provider.Name, row.Id, response.Error, description)
+            : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+    }
 
-            case TokenStatus.ConfigurationError:
-                RefreshLog.ConfigurationRejected(logger, provider.Name, row.Id, response.Error, (int?)response.HttpStatus, description);
-                await RecordErrorAsync(row, description, leaseOwner, keepTrail: false, cancellationToken).ConfigureAwait(false);
-                return ConnectionRules.IsExpired(row, now)
-                    ? TokenResult.ConfigurationError(provider.Name, row.Id, response.Error, description)
-                    : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+    private async Task<TokenResult> RecordPassingFailureAsync(OAuthProvider provider, OAuthToken row, string currentAccessToken, TokenEndpointResponse response,
+        string description, string leaseOwner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        RefreshLog.TemporarilyUnavailable(logger, provider.Name, row.Id, response.FailureKind, (int?)response.HttpStatus, response.RetryAfter);
 
-            default:
-                RefreshLog.TemporarilyUnavailable(logger, provider.Name, row.Id, response.FailureKind, (int?)response.HttpStatus, response.RetryAfter);
+        // No HTTP answer (a timeout, a dropped connection): the provider may have processed the request and rotated the
+        // refresh token. End the lease but leave our name on it, as an interrupted refresh does.
+        await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.HttpStatus is null, cancellationToken).ConfigureAwait(false);
 
-                // No HTTP answer (a timeout, a dropped connection): the provider may have processed the request and rotated
-                // the refresh token. End the lease but leave our name on it, as an interrupted refresh does.
-                await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.HttpStatus is null, cancellationToken).ConfigureAwait(false);
-
-                // Refreshing ahead of expiry failed for a passing reason: the current token still works.
-                return ConnectionRules.IsExpired(row, now)
-                    ? TokenResult.TemporarilyUnavailable(provider.Name, row.Id, response.RetryAfter, response.Error, description)
-                    : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
-        }
+        // Refreshing ahead of expiry failed for a passing reason: the current token still works.
+        return ConnectionRules.IsExpired(row, now)
+            ? TokenResult.TemporarilyUnavailable(provider.Name, row.Id, response.RetryAfter, response.Error, description)
+            : TokenResult.Valid(row.Provider, row.Id, currentAccessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
     }
 
     /// <summary>
