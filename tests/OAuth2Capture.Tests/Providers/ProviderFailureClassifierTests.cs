@@ -56,7 +56,7 @@ public sealed class ProviderFailureClassifierTests
     [Fact]
     public void Shared_reader_keeps_a_Graph_code_as_data_and_leaves_its_meaning_to_the_provider()
     {
-        var failure = TokenEndpointClient.Read("Facebook", HttpStatusCode.BadRequest, "application/json", null,
+        var failure = TokenEndpointResponseReader.Read("Facebook", HttpStatusCode.BadRequest, "application/json", null,
             """{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","code":4,"fbtrace_id":"AbCdEf"}}""");
 
         Assert.Equal(TokenEndpointFailureKind.OAuthError, failure.FailureKind);
@@ -135,7 +135,7 @@ public sealed class ProviderFailureClassifierTests
 
     private static (TokenStatus Status, ReauthReason Reason) Classify(OAuthProvider provider, HttpStatusCode status, string body, TokenFailureContext? context = null)
     {
-        var failure = TokenEndpointClient.Read(provider.DisplayName, status, "application/json", null, body);
+        var failure = TokenEndpointResponseReader.Read(provider.DisplayName, status, "application/json", null, body);
         Assert.False(failure.IsSuccess, failure.ToString());
         return provider.Descriptor.FailureClassifier.Classify(failure, context ?? new(Now));
     }

@@ -75,7 +75,7 @@ public sealed class TokenFailureClassifierTests
     [Fact]
     public void Classify_html_page_with_200_is_ConfigurationError()
     {
-        var failure = TokenEndpointClient.Read("Acme", HttpStatusCode.OK, "text/html", null, "<html><body>Sign in</body></html>");
+        var failure = TokenEndpointResponseReader.Read("Acme", HttpStatusCode.OK, "text/html", null, "<html><body>Sign in</body></html>");
 
         Assert.Equal((TokenStatus.ConfigurationError, ReauthReason.None), Rfc6749FailureClassifier.Instance.Classify(failure, new(Now)));
         Assert.Contains("Acme answered HTTP 200 with an HTML page", failure.ErrorDescription, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class TokenFailureClassifierTests
     [Fact]
     public void Classify_html_page_with_502_is_TemporarilyUnavailable()
     {
-        var failure = TokenEndpointClient.Read("Acme", HttpStatusCode.BadGateway, "text/html", null, "<html><body><h1>Bad Gateway</h1></body></html>");
+        var failure = TokenEndpointResponseReader.Read("Acme", HttpStatusCode.BadGateway, "text/html", null, "<html><body><h1>Bad Gateway</h1></body></html>");
 
         Assert.Equal(TokenEndpointFailureKind.ServerError, failure.FailureKind);
         Assert.Equal((TokenStatus.TemporarilyUnavailable, ReauthReason.None), Rfc6749FailureClassifier.Instance.Classify(failure, new(Now)));
@@ -94,7 +94,7 @@ public sealed class TokenFailureClassifierTests
     [Fact]
     public void Classify_truncated_json_is_TemporarilyUnavailable_with_a_clear_description()
     {
-        var failure = TokenEndpointClient.Read("Acme", HttpStatusCode.OK, "application/json", null, "{\"access_token\": \"abc\",");
+        var failure = TokenEndpointResponseReader.Read("Acme", HttpStatusCode.OK, "application/json", null, "{\"access_token\": \"abc\",");
 
         Assert.Equal(TokenEndpointFailureKind.MalformedResponse, failure.FailureKind);
         Assert.Equal("Acme answered HTTP 200 with malformed JSON.", failure.ErrorDescription);
@@ -107,7 +107,7 @@ public sealed class TokenFailureClassifierTests
     [InlineData(404)]
     public void Classify_empty_client_error_answer_is_ConfigurationError(int status)
     {
-        var failure = TokenEndpointClient.Read("Acme", (HttpStatusCode)status, null, null, string.Empty);
+        var failure = TokenEndpointResponseReader.Read("Acme", (HttpStatusCode)status, null, null, string.Empty);
 
         Assert.Equal((TokenStatus.ConfigurationError, ReauthReason.None), Rfc6749FailureClassifier.Instance.Classify(failure, new(Now)));
         Assert.Equal($"Acme answered HTTP {status} without an OAuth error code.", failure.ErrorDescription);
