@@ -53,7 +53,7 @@ public sealed record OAuthProviderDescriptor
     public string DisplayNameJsonPath { get; init; } = "name";
 
     /// <summary>Gets how expiring access tokens are renewed.</summary>
-    public IRefreshStrategy RefreshStrategy { get; init; } = StandardRefreshStrategy.Instance;
+    internal IRefreshStrategy RefreshStrategy { get; init; } = StandardRefreshStrategy.Instance;
 
     /// <summary>
     /// Gets what the provider's failed token-endpoint answers mean: <see cref="Rfc6749FailureClassifier"/> (the default, and

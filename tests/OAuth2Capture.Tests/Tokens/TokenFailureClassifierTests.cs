@@ -60,14 +60,15 @@ public sealed class TokenFailureClassifierTests
     }
 
     [Theory]
-    [InlineData(TokenEndpointFailureKind.RateLimited)]
-    [InlineData(TokenEndpointFailureKind.ServerError)]
-    [InlineData(TokenEndpointFailureKind.Timeout)]
-    [InlineData(TokenEndpointFailureKind.NetworkError)]
-    [InlineData(TokenEndpointFailureKind.CircuitOpen)]
-    public void Classify_transient_failure_is_TemporarilyUnavailable(TokenEndpointFailureKind kind)
+    [InlineData(nameof(TokenEndpointFailureKind.RateLimited))]
+    [InlineData(nameof(TokenEndpointFailureKind.ServerError))]
+    [InlineData(nameof(TokenEndpointFailureKind.Timeout))]
+    [InlineData(nameof(TokenEndpointFailureKind.NetworkError))]
+    [InlineData(nameof(TokenEndpointFailureKind.CircuitOpen))]
+    public void Classify_transient_failure_is_TemporarilyUnavailable(string kind)
     {
-        var failure = TokenEndpointResponse.Failure(kind, null, null, "down");
+        // The kind travels by name: the enum is internal, and a public test method cannot take it.
+        var failure = TokenEndpointResponse.Failure(Enum.Parse<TokenEndpointFailureKind>(kind), null, null, "down");
 
         Assert.Equal((TokenStatus.TemporarilyUnavailable, ReauthReason.None), Rfc6749FailureClassifier.Instance.Classify(failure, new(Now)));
     }

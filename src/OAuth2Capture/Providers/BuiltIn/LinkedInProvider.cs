@@ -14,7 +14,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// all requested scopes together. Unconfirmed: client authentication in the body (used here), PKCE for web apps (off
 /// here; set <c>UsePkce</c> to turn it on), and a revocation endpoint (none is used: disconnecting only forgets the tokens).
 /// </remarks>
-public static class LinkedInProvider
+internal static class LinkedInProvider
 {
     /// <summary>Gets the descriptor of the built-in <c>linkedin</c> provider.</summary>
     public static OAuthProviderDescriptor Descriptor { get; } = new()

@@ -15,7 +15,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// name is the username. Unconfirmed: PKCE (off here), the user-info endpoint <c>/v5/user_account</c> (its schema
 /// lists <c>id</c> as optional) and the error for a dead refresh token.
 /// </remarks>
-public static class PinterestProvider
+internal static class PinterestProvider
 {
     /// <summary>Gets the descriptor of the built-in <c>pinterest</c> provider.</summary>
     public static OAuthProviderDescriptor Descriptor { get; } = new()

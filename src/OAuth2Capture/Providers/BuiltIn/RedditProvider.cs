@@ -15,7 +15,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// 2021, enforcement unconfirmed: rotating refresh tokens with a 1-year lifetime. Unconfirmed: PKCE (off here), the
 /// <c>invalid_grant</c> error for a dead refresh token, the user-info endpoint <c>/api/v1/me</c>.
 /// </remarks>
-public static class RedditProvider
+internal static class RedditProvider
 {
     /// <summary>Gets the descriptor of the built-in <c>reddit</c> provider.</summary>
     public static OAuthProviderDescriptor Descriptor { get; } = new()

@@ -16,7 +16,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// <c>invalid_grant</c> "Token has been expired or revoked." (session control adds <c>error_subtype: invalid_rapt</c>).
 /// Unconfirmed: the ~1-hour access-token lifetime and that refresh tokens do not rotate.
 /// </remarks>
-public static class YouTubeProvider
+internal static class YouTubeProvider
 {
     /// <summary>Gets the descriptor of the built-in <c>youtube</c> provider.</summary>
     public static OAuthProviderDescriptor Descriptor { get; } = new()

@@ -5,7 +5,7 @@ namespace OAuth2Capture.Providers.Refresh;
 /// (through <see cref="RefreshContext.Backchannel"/>, which carries the resilience pipeline) and turns the answer into a
 /// <see cref="TokenEndpointResponse"/>; it never throws for provider failures.
 /// </summary>
-public interface IRefreshStrategy
+internal interface IRefreshStrategy
 {
     /// <summary>Gets a value indicating whether the provider can renew tokens without the user at all.</summary>
     bool CanRefresh { get; }

@@ -4,7 +4,7 @@ namespace OAuth2Capture.Providers.Refresh;
 /// For providers that issue no refresh token (GitHub OAuth apps): tokens are used until they stop working, and expiry
 /// means re-authorization (<see cref="ReauthReason.NoRefreshToken"/>).
 /// </summary>
-public sealed class NoRefreshStrategy : IRefreshStrategy
+internal sealed class NoRefreshStrategy : IRefreshStrategy
 {
     private NoRefreshStrategy()
     {

@@ -1,7 +1,7 @@
 namespace OAuth2Capture.Providers.Refresh;
 
 /// <summary>What a <see cref="IRefreshStrategy"/> needs to renew one connection's tokens.</summary>
-public sealed class RefreshContext
+internal sealed class RefreshContext
 {
     /// <summary>Initializes a new instance.</summary>
     /// <param name="provider">The configured provider.</param>

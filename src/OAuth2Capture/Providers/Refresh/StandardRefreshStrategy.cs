@@ -7,7 +7,7 @@ namespace OAuth2Capture.Providers.Refresh;
 /// X, Google, LinkedIn, Reddit, Pinterest, GitHub Apps and generic providers; the shared reader handles GitHub's
 /// errors inside HTTP 200 answers.
 /// </summary>
-public sealed class StandardRefreshStrategy : IRefreshStrategy
+internal sealed class StandardRefreshStrategy : IRefreshStrategy
 {
     private StandardRefreshStrategy()
     {

@@ -15,7 +15,7 @@ namespace OAuth2Capture.Providers.Refresh;
 /// It reads shapes only. What a provider's own codes mean (Facebook's <c>190/463</c>, GitHub's <c>bad_refresh_token</c>)
 /// is decided by the failure classifier on that provider's descriptor.
 /// </remarks>
-public static class TokenEndpointClient
+internal static class TokenEndpointClient
 {
     /// <summary>Creates a form POST that asks for JSON, with the client authenticated the provider's way.</summary>
     /// <param name="provider">The provider.</param>

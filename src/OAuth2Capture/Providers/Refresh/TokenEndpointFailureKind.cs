@@ -1,7 +1,7 @@
 namespace OAuth2Capture.Providers.Refresh;
 
 /// <summary>Why a token-endpoint call failed, before the failure is classified into a <see cref="TokenStatus"/>.</summary>
-public enum TokenEndpointFailureKind
+internal enum TokenEndpointFailureKind
 {
     /// <summary>The provider answered with an OAuth error (<c>error</c> field), whatever the HTTP status.</summary>
     OAuthError,

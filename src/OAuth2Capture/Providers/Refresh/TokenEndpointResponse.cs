@@ -3,7 +3,7 @@ using System.Net;
 namespace OAuth2Capture.Providers.Refresh;
 
 /// <summary>The outcome of a token-endpoint call: new tokens, or a failure described well enough to classify.</summary>
-public sealed class TokenEndpointResponse
+internal sealed class TokenEndpointResponse
 {
     private TokenEndpointResponse()
     {

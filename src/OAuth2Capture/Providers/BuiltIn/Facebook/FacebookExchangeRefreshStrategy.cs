@@ -14,7 +14,7 @@ namespace OAuth2Capture.Providers.Refresh;
 /// <see cref="ReauthReason.RefreshTokenExpired"/>. The client secret travels in the query string
 /// because that is the documented request; the URI is never logged by this library.
 /// </summary>
-public sealed class FacebookExchangeRefreshStrategy : IRefreshStrategy
+internal sealed class FacebookExchangeRefreshStrategy : IRefreshStrategy
 {
     private FacebookExchangeRefreshStrategy()
     {

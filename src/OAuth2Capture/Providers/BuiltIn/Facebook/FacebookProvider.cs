@@ -20,7 +20,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// Unconfirmed: the user-info endpoint <c>/me?fields=id,name</c> (community usage). PKCE is only offered in an OIDC flow
 /// Meta calls "in testing", so it is off.
 /// </remarks>
-public static class FacebookProvider
+internal static class FacebookProvider
 {
     /// <summary>The Graph API version in the endpoints: <c>v25.0</c>.</summary>
     public const string GraphApiVersion = "v25.0";

@@ -17,7 +17,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// Revocation deletes the whole grant (<c>{client_id}</c> in <see cref="OAuthProviderDescriptor.RevocationEndpoint"/> is
 /// replaced by the client id). Unconfirmed: the <c>bad_refresh_token</c> error code (community code only).
 /// </remarks>
-public static class GitHubProvider
+internal static class GitHubProvider
 {
     /// <summary>Gets the descriptor of the built-in <c>github</c> provider.</summary>
     public static OAuthProviderDescriptor Descriptor { get; } = new()

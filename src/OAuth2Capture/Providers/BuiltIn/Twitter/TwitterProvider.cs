@@ -15,7 +15,7 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// one, so two environments sharing one X app can invalidate each other's tokens), and the <c>invalid_request</c> answer
 /// for a dead refresh token (community reports), which <c>TwitterFailureClassifier</c>, next to this file, reads.
 /// </remarks>
-public static class TwitterProvider
+internal static class TwitterProvider
 {
     /// <summary>Gets the descriptor of the built-in <c>twitter</c> provider.</summary>
     public static OAuthProviderDescriptor Descriptor { get; } = new()
