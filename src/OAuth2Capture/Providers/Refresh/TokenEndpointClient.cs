@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using OAuth2Capture.Providers.Resilience;
 
 namespace OAuth2Capture.Providers.Refresh;
 
@@ -71,23 +70,16 @@ internal static class TokenEndpointClient
             {
                 response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             }
-            catch (BrokenCircuitException ex)
+            catch (Exception ex) when (ProviderCallFailure.TryClassify(ex, cancellationToken, out var how, out var retryAfter))
             {
-                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.CircuitOpen, null, null,
-                    $"{provider.DisplayName} failed repeatedly; calls are paused for a while (circuit open).", retryAfter: ex.RetryAfter);
-            }
-            catch (TimeoutRejectedException)
-            {
-                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time.");
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time.");
-            }
-            catch (HttpRequestException ex)
-            {
-                return TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, null, null,
-                    $"{provider.DisplayName} could not be reached ({ex.HttpRequestError}).");
+                return how switch
+                {
+                    UnansweredCall.CircuitOpen => TokenEndpointResponse.Failure(TokenEndpointFailureKind.CircuitOpen, null, null,
+                        $"{provider.DisplayName} failed repeatedly; calls are paused for a while (circuit open).", retryAfter: retryAfter),
+                    UnansweredCall.Timeout => TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time."),
+                    UnansweredCall.NetworkError => TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, null, null,
+                        $"{provider.DisplayName} could not be reached ({ProviderCallFailure.NetworkErrorOf(ex)})."),
+                };
             }
 
             using (response)

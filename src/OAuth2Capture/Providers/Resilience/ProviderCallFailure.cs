@@ -1,13 +1,59 @@
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
 namespace OAuth2Capture.Providers.Resilience;
 
-/// <summary>Which exceptions from a provider call mean "the provider gave no answer" (as opposed to the caller cancelling).</summary>
+/// <summary>How a provider call that got no answer ended.</summary>
+internal enum UnansweredCall
+{
+    /// <summary>The circuit breaker refused the call: nothing was sent.</summary>
+    CircuitOpen,
+
+    /// <summary>The pipeline's or <see cref="HttpClient"/>'s own timeout.</summary>
+    Timeout,
+
+    /// <summary>The network failed (DNS, connection refused or reset, TLS).</summary>
+    NetworkError,
+}
+
+/// <summary>
+/// The one mapping from what a provider call throws to "the provider gave no answer" (as opposed to the caller
+/// cancelling, which is rethrown): every caller of a provider asks here and only words the answer its own way.
+/// </summary>
 internal static class ProviderCallFailure
 {
-    /// <summary>
-    /// Network failure, a pipeline timeout, an open circuit, or <see cref="HttpClient"/>'s own timeout; never the
-    /// caller's own cancellation.
-    /// </summary>
+    /// <summary>Whether the exception means the provider gave no answer, and how the call ended.</summary>
+    /// <param name="exception">What the call threw.</param>
+    /// <param name="cancellationToken">The caller's token: its own cancellation is never "unanswered".</param>
+    /// <param name="how">How the call ended.</param>
+    /// <param name="retryAfter">When an open circuit lets calls through again, if it says.</param>
+    public static bool TryClassify(Exception exception, CancellationToken cancellationToken, out UnansweredCall how, out TimeSpan? retryAfter)
+    {
+        retryAfter = null;
+        switch (exception)
+        {
+            case BrokenCircuitException broken:
+                how = UnansweredCall.CircuitOpen;
+                retryAfter = broken.RetryAfter;
+                return true;
+            case TimeoutRejectedException:
+            case OperationCanceledException when !cancellationToken.IsCancellationRequested:
+                how = UnansweredCall.Timeout;
+                return true;
+            case HttpRequestException:
+                how = UnansweredCall.NetworkError;
+                return true;
+            default:
+                how = default;
+                return false;
+        }
+    }
+
+    /// <summary>Network failure, a pipeline timeout, an open circuit, or <see cref="HttpClient"/>'s own timeout; never the caller's own cancellation.</summary>
     public static bool IsUnanswered(Exception exception, CancellationToken cancellationToken)
-        => exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
-            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        => TryClassify(exception, cancellationToken, out _, out _);
+
+    /// <summary>The network error's own name, for messages.</summary>
+    public static string NetworkErrorOf(Exception exception)
+        => exception is HttpRequestException request ? request.HttpRequestError.ToString() : "unknown";
 }

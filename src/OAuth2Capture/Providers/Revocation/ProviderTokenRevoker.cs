@@ -6,8 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using OAuth2Capture.Providers.Refresh;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using OAuth2Capture.Providers.Resilience;
 
 namespace OAuth2Capture.Providers.Revocation;
 
@@ -140,21 +139,14 @@ internal sealed class ProviderTokenRevoker
                     : string.Empty;
                 return RevocationOutcome.Failed($"{provider.DisplayName} refused the revocation: HTTP {(int)response.StatusCode}{how}.", response.StatusCode);
             }
-            catch (BrokenCircuitException)
+            catch (Exception ex) when (ProviderCallFailure.TryClassify(ex, cancellationToken, out var how, out _))
             {
-                return RevocationOutcome.Failed($"{provider.DisplayName} revocation was not attempted: calls are paused after repeated failures (circuit open).");
-            }
-            catch (TimeoutRejectedException)
-            {
-                return RevocationOutcome.Failed($"{provider.DisplayName} did not answer the revocation in time.");
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return RevocationOutcome.Failed($"{provider.DisplayName} did not answer the revocation in time.");
-            }
-            catch (HttpRequestException ex)
-            {
-                return RevocationOutcome.Failed($"{provider.DisplayName} could not be reached for the revocation ({ex.HttpRequestError}).");
+                return RevocationOutcome.Failed(how switch
+                {
+                    UnansweredCall.CircuitOpen => $"{provider.DisplayName} revocation was not attempted: calls are paused after repeated failures (circuit open).",
+                    UnansweredCall.Timeout => $"{provider.DisplayName} did not answer the revocation in time.",
+                    UnansweredCall.NetworkError => $"{provider.DisplayName} could not be reached for the revocation ({ProviderCallFailure.NetworkErrorOf(ex)}).",
+                });
             }
         }
     }
