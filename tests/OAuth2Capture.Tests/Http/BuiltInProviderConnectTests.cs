@@ -162,6 +162,30 @@ public sealed class BuiltInProviderConnectTests : IAsyncLifetime
         Assert.Equal(accountId, row.ProviderUserId);
     }
 
+    [Fact]
+    public async Task Callback_stores_the_refresh_token_lifetime_and_granted_scope_the_code_exchange_answered()
+    {
+        // Modelled on https://learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens: a 60-day access
+        // token, a 365-day refresh token, the granted scope comma-separated. (A form-encoded answer travels the same way.)
+        backchannels["linkedin"]
+            .Reply(HttpStatusCode.OK, "{\"access_token\":\"AQV-1\",\"expires_in\":5183999,\"refresh_token\":\"AQX-1\",\"refresh_token_expires_in\":31103999,\"scope\":\"openid,profile,w_member_social\"}")
+            .Reply(HttpStatusCode.OK, "{\"sub\":\"782bbtaQ\",\"name\":\"Ada\"}");
+        var (callback, cookies) = await StartAsync("linkedin");
+        var before = DateTimeOffset.UtcNow;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback);
+        request.Headers.Add("Cookie", cookies);
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.True(HttpStatusCode.Found == response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+        await using var scope = app.Services.CreateAsyncScope();
+        var row = Assert.Single(await scope.ServiceProvider.GetRequiredService<ITokenStore>().ListByOwnerAsync("user-1", Ct));
+        Assert.Equal("openid,profile,w_member_social", row.Scope);
+        Assert.Equal(before.AddSeconds(31103999), row.RefreshTokenExpiresAt!.Value, TimeSpan.FromSeconds(30));
+        Assert.Equal(before.AddSeconds(5183999), row.AccessTokenExpiresAt!.Value, TimeSpan.FromSeconds(30));
+        Assert.Equal("Bearer", row.TokenType);
+    }
+
     /// <summary>Starts connecting and builds the provider's redirect back (a code and the state), with the correlation cookie.</summary>
     private async Task<(string Callback, string Cookies)> StartAsync(string provider)
     {

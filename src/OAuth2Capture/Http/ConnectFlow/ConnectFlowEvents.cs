@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Refresh;
 using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
@@ -40,14 +41,10 @@ internal sealed partial class ConnectFlowEvents(
         }
 
         var profile = await profileReader.ReadAsync(provider, context.AccessToken!, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        var root = context.TokenResponse.Response?.RootElement;
-        var refreshIn = root is { } json && json.TryGetProperty("refresh_token_expires_in", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number && value.TryGetInt64(out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : (TimeSpan?)null;
-        var scope = root is { } r && r.TryGetProperty("scope", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.String
-            ? s.GetString()
-            : string.Join(' ', context.Options.Scope);
-        var tokens = new CapturedTokens(context.AccessToken!, context.RefreshToken, context.TokenType, context.ExpiresIn, refreshIn, scope);
+        var exchanged = context.HttpContext.Items[ConnectFlowItems.ExchangedTokens] as TokenEndpointResponse
+            ?? throw new InvalidOperationException("The code exchange left no parsed answer for the capture step.");
+        var tokens = new CapturedTokens(exchanged.AccessToken!, exchanged.RefreshToken, exchanged.TokenType ?? "Bearer", exchanged.ExpiresIn,
+            exchanged.RefreshTokenExpiresIn, exchanged.Scope ?? string.Join(' ', context.Options.Scope));
 
         try
         {

@@ -8,4 +8,10 @@ internal static class ConnectFlowItems
     public const string PendingAction = "oauth2capture.pendingAction";
     public const string ConnectionId = "oauth2capture.connectionId";
     public const string Reconnected = "oauth2capture.reconnected";
+
+    /// <summary>
+    /// The key, in <c>HttpContext.Items</c> (never in the state), of the code exchange's parsed answer, which the capture
+    /// step reads as it is instead of parsing the framework's copy again.
+    /// </summary>
+    public static readonly object ExchangedTokens = new();
 }

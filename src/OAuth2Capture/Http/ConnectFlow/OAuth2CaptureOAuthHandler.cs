@@ -76,26 +76,21 @@ internal sealed class OAuth2CaptureOAuthHandler(IOptionsMonitor<OAuth2CaptureOAu
             return OAuthTokenResponse.Failed(new CodeExchangeException(response));
         }
 
-        // The framework reads the token response as JSON; hand it a normalized document whatever the provider's format.
+        // The capture step reads the parsed answer itself. The framework only needs the four fields it puts on its own
+        // context, as a JSON document whatever the provider's format.
+        Context.Items[ConnectFlowItems.ExchangedTokens] = response;
         var fields = new Dictionary<string, object>
         {
             ["access_token"] = response.AccessToken!,
             ["token_type"] = response.TokenType ?? "Bearer",
         };
         AddIfSet(fields, "refresh_token", response.RefreshToken);
-        AddIfSet(fields, "scope", response.Scope);
         if (response.ExpiresIn is { } expiresIn)
         {
             fields["expires_in"] = ((long)expiresIn.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (response.RefreshTokenExpiresIn is { } refreshIn)
-        {
-            fields["refresh_token_expires_in"] = (long)refreshIn.TotalSeconds;
-        }
-
-        var normalized = JsonSerializer.SerializeToDocument(fields);
-        return OAuthTokenResponse.Success(normalized);
+        return OAuthTokenResponse.Success(JsonSerializer.SerializeToDocument(fields));
     }
 
     private static void AddIfSet(Dictionary<string, object> fields, string key, string? value)
