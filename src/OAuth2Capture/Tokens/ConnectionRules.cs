@@ -49,9 +49,15 @@ internal static class ConnectionRules
     public static bool ExpiresSoon(OAuthToken row, IRefreshStrategy strategy, DateTimeOffset now, TimeSpan window)
         => ReauthReasonAt(row, strategy, now) == ReauthReason.None && GrantEndsAt(row, strategy) < now + window;
 
-    /// <summary>The reason recorded on a connection marked for re-auth; a row marked without one reads as <see cref="ReauthReason.ProviderRejected"/>.</summary>
-    public static ReauthReason RecordedReason(OAuthToken row)
-        => row.ReauthReason == ReauthReason.None ? ReauthReason.ProviderRejected : row.ReauthReason;
+    /// <summary>The reason recorded on a connection marked for re-auth (see <see cref="ReauthReasonOrRejected"/>).</summary>
+    public static ReauthReason RecordedReason(OAuthToken row) => ReauthReasonOrRejected(row.ReauthReason);
+
+    /// <summary>
+    /// A re-auth verdict always names a reason: one given without any (a row marked by hand, a custom store) reads as
+    /// <see cref="ReauthReason.ProviderRejected"/>, the provider's plain refusal.
+    /// </summary>
+    public static ReauthReason ReauthReasonOrRejected(ReauthReason reason)
+        => reason == ReauthReason.None ? ReauthReason.ProviderRejected : reason;
 
     /// <summary>Whether the access token's known expiry falls within <paramref name="skew"/>; one without a known expiry never is.</summary>
     public static bool IsRefreshDue(OAuthToken row, DateTimeOffset now, TimeSpan skew)

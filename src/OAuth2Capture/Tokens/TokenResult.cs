@@ -93,7 +93,7 @@ public sealed class TokenResult
         => new(TokenStatus.ReauthRequired, provider)
         {
             ConnectionId = connectionId,
-            Reason = reason == ReauthReason.None ? ReauthReason.ProviderRejected : reason,
+            Reason = ConnectionRules.ReauthReasonOrRejected(reason),
             Error = error,
             ErrorDescription = errorDescription,
         };
