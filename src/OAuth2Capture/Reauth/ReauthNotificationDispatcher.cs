@@ -36,7 +36,7 @@ internal sealed partial class ReauthNotificationDispatcher(
         Provider = provider.Name,
         ProviderDisplayName = provider.DisplayName,
         AccountDisplayName = row.DisplayName,
-        Reason = kind == ReauthNotificationKind.ReauthRequired ? row.ReauthReason : ReauthReason.None,
+        Reason = kind == ReauthNotificationKind.ReauthRequired ? ConnectionRules.RecordedReason(row) : ReauthReason.None,
         Description = kind == ReauthNotificationKind.ReauthRequired ? row.LastError : null,
         ReconnectPath = links.Connect(PathString.Empty, provider.Name),
         ExpiresAt = expiresAt,

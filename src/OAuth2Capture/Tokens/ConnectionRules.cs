@@ -1,3 +1,4 @@
+using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Refresh;
 using OAuth2Capture.Storage;
 
@@ -12,6 +13,13 @@ namespace OAuth2Capture.Tokens;
 /// </summary>
 internal static class ConnectionRules
 {
+    /// <summary>
+    /// The strategy that judges a row: its provider's, or, for a provider no longer configured, none at all (nothing can
+    /// renew it, so its grant ends with its access token).
+    /// </summary>
+    public static IRefreshStrategy StrategyFor(IOAuthProviderCatalog catalog, string provider)
+        => catalog.TryGet(provider, out var configured) ? configured.Descriptor.RefreshStrategy : NoRefreshStrategy.Instance;
+
     /// <summary>
     /// Whether the connection can get a new access token without the user: the provider renews at all, and, when it
     /// renews with a refresh token, one is stored.

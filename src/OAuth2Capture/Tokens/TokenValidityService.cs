@@ -89,10 +89,10 @@ internal sealed class TokenValidityService(
         // The store narrows the rows down; which of them end soon is the connection rules' call.
         var candidates = await store.ListExpiringAsync(ownerId, now + lookAhead, cancellationToken).ConfigureAwait(false);
         return candidates
-            .Select(row => (Row: row, Strategy: catalog.TryGet(row.Provider, out var configured) ? configured.Descriptor.RefreshStrategy : null))
-            .Where(candidate => candidate.Strategy is not null && ConnectionRules.ExpiresSoon(candidate.Row, candidate.Strategy, now, lookAhead))
+            .Select(row => (Row: row, Strategy: ConnectionRules.StrategyFor(catalog, row.Provider)))
+            .Where(candidate => ConnectionRules.ExpiresSoon(candidate.Row, candidate.Strategy, now, lookAhead))
             .Select(candidate => new ExpiringConnection(candidate.Row.Id, candidate.Row.Provider, candidate.Row.DisplayName,
-                ConnectionRules.GrantEndsAt(candidate.Row, candidate.Strategy!)!.Value))
+                ConnectionRules.GrantEndsAt(candidate.Row, candidate.Strategy)!.Value))
             .OrderBy(connection => connection.ExpiresAt)
             .ToList();
     }

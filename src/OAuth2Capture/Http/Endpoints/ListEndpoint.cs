@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture.Providers;
-using OAuth2Capture.Providers.Refresh;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
 
@@ -38,9 +37,8 @@ internal static class ListEndpoint
 
         ConnectionSummary Summarize(OAuthToken row)
         {
-            // A provider no longer configured cannot renew anything: its grant ends with its access token.
             var configured = catalog.TryGet(row.Provider, out var provider);
-            var strategy = configured ? provider!.Descriptor.RefreshStrategy : NoRefreshStrategy.Instance;
+            var strategy = ConnectionRules.StrategyFor(catalog, row.Provider);
             var reason = ConnectionRules.ReauthReasonAt(row, strategy, now);
             return new ConnectionSummary(
                 row.Id,
