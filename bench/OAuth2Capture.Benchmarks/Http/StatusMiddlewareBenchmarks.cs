@@ -110,7 +110,7 @@ public class StatusMiddlewareBenchmarks
             }
 
             var rows = await store.ListByOwnerAsync(owner, context.RequestAborted);
-            return Results.Text(rows.Count(row => row.Status == OAuthConnectionStatus.Active).ToString(CultureInfo.InvariantCulture));
+            return Results.Text(rows.Count(row => row.Status == ConnectionHealth.Active).ToString(CultureInfo.InvariantCulture));
         });
     }
 }

@@ -27,7 +27,7 @@ internal sealed class ReauthLoopGuard(IMemoryCache cache, TimeProvider time, IOp
         ArgumentNullException.ThrowIfNull(row);
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
-        var diedAt = row.Status == OAuthConnectionStatus.ReauthRequired ? row.LastErrorAt ?? now : now;
+        var diedAt = row.Status == ConnectionHealth.ReauthRequired ? row.LastErrorAt ?? now : now;
         if (diedAt - row.AuthorizedAt > DiedWithin || now - row.AuthorizedAt > settings.ReauthLoopWindow)
         {
             return false;

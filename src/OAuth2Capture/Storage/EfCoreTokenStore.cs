@@ -85,7 +85,7 @@ internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConn
 
         // Without a refresh token the access token's expiry ends the connection; with one, the refresh token's expiry does.
         return await Tokens.AsNoTracking()
-            .Where(token => token.OwnerId == ownerId && token.Status == OAuthConnectionStatus.Active)
+            .Where(token => token.OwnerId == ownerId && token.Status == ConnectionHealth.Active)
             .Where(token => (token.EncryptedRefreshToken == null && token.AccessTokenExpiresAt < before)
                 || token.RefreshTokenExpiresAt < before)
             .OrderBy(token => token.EncryptedRefreshToken == null && token.AccessTokenExpiresAt < before
@@ -106,7 +106,7 @@ internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConn
         var ends = query.GrantEndsBefore ?? DateTimeOffset.MinValue;
         var hasEnds = query.GrantEndsBefore is not null;
         var candidates = Tokens.AsNoTracking()
-            .Where(token => token.Status == OAuthConnectionStatus.Active)
+            .Where(token => token.Status == ConnectionHealth.Active)
             .Where(token => token.AccessTokenExpiresAt <= due
                 || (hasIdle && token.LastRefreshedAt != null && token.LastRefreshedAt <= idle)
                 || (hasIdle && token.LastRefreshedAt == null && token.AuthorizedAt <= idle)
@@ -173,7 +173,7 @@ internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConn
             .Select(group => new ProviderConnectionCounts(
                 group.Key,
                 group.Count(),
-                group.Count(token => token.Status == OAuthConnectionStatus.ReauthRequired)))
+                group.Count(token => token.Status == ConnectionHealth.ReauthRequired)))
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
 

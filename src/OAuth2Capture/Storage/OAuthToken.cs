@@ -57,7 +57,7 @@ public sealed class OAuthToken
     public DateTimeOffset AuthorizedAt { get; set; }
 
     /// <summary>Gets or sets the connection's health.</summary>
-    public OAuthConnectionStatus Status { get; set; }
+    public ConnectionHealth Status { get; set; }
 
     /// <summary>Gets or sets why re-authorization is required; <see cref="ReauthReason.None"/> when <see cref="Status"/> is active.</summary>
     public ReauthReason ReauthReason { get; set; }

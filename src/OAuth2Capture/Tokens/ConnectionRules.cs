@@ -49,7 +49,7 @@ internal static class ConnectionRules
     /// an ended grant may still work for a while; <see cref="IsUsableAsIs"/> answers that question.)
     /// </summary>
     public static ReauthReason ReauthReasonAt(OAuthToken row, IRefreshStrategy strategy, DateTimeOffset now)
-        => row.Status == OAuthConnectionStatus.ReauthRequired ? RecordedReason(row)
+        => row.Status == ConnectionHealth.ReauthRequired ? RecordedReason(row)
             : HasEnded(row, strategy, now) ? EndReason(row, strategy)
             : ReauthReason.None;
 
@@ -80,5 +80,5 @@ internal static class ConnectionRules
     /// token is due neither for a user request (<paramref name="skew"/>) nor for the background refresher (<paramref name="ahead"/>).
     /// </summary>
     public static bool IsUsableAsIs(OAuthToken row, DateTimeOffset now, TimeSpan skew, RefreshAhead? ahead)
-        => row.Status == OAuthConnectionStatus.Active && !IsRefreshDue(row, now, skew) && ahead?.IsDue(row, now) != true;
+        => row.Status == ConnectionHealth.Active && !IsRefreshDue(row, now, skew) && ahead?.IsDue(row, now) != true;
 }

@@ -123,7 +123,7 @@ internal sealed class RefreshOutcomeWriter(
         row.LastErrorAt = null;
         row.ConsecutiveFailures = 0;
         row.FailingSince = null;
-        row.Status = OAuthConnectionStatus.Active;
+        row.Status = ConnectionHealth.Active;
         row.ReauthReason = ReauthReason.None;
         RefreshLease.Clear(row);
     }
@@ -183,7 +183,7 @@ internal sealed class RefreshOutcomeWriter(
         var verdictOn = row.EncryptedRefreshToken;
         for (var attempt = 1; ; attempt++)
         {
-            row.Status = OAuthConnectionStatus.ReauthRequired;
+            row.Status = ConnectionHealth.ReauthRequired;
             row.ReauthReason = reason;
             row.LastError = description;
             row.LastErrorAt = now;
@@ -208,18 +208,18 @@ internal sealed class RefreshOutcomeWriter(
                 return TokenResult.NotConnected(provider.Name);
             }
 
-            if (current.Status == OAuthConnectionStatus.Active && !ConnectionRules.IsExpired(current, now))
+            if (current.Status == ConnectionHealth.Active && !ConnectionRules.IsExpired(current, now))
             {
                 RefreshLog.RefreshLostRaceRecovered(logger, provider.Name, row.Id);
                 await lease.ReleaseIfHeldAsync(row.Id, leaseOwner).ConfigureAwait(false);
                 return ValidFrom(current);
             }
 
-            if (current.Status == OAuthConnectionStatus.ReauthRequired || current.EncryptedRefreshToken != verdictOn || attempt == MaxMergeAttempts)
+            if (current.Status == ConnectionHealth.ReauthRequired || current.EncryptedRefreshToken != verdictOn || attempt == MaxMergeAttempts)
             {
                 // Someone else decided (or stored other tokens we know nothing about): their state stands.
                 await lease.ReleaseIfHeldAsync(row.Id, leaseOwner).ConfigureAwait(false);
-                return current.Status == OAuthConnectionStatus.ReauthRequired
+                return current.Status == ConnectionHealth.ReauthRequired
                     ? FromStoredReauth(current)
                     : TokenResult.ReauthRequired(provider.Name, row.Id, reason, error, description);
             }

@@ -85,7 +85,7 @@ internal sealed class TokenRefresher(
     /// <summary>Answers without calling the provider when the row allows it; <see langword="null"/> when a refresh is due.</summary>
     private async Task<TokenResult?> DecideWithoutProviderAsync(OAuthProvider provider, OAuthToken row, DateTimeOffset now, RefreshAhead? ahead, CancellationToken cancellationToken)
     {
-        if (row.Status == OAuthConnectionStatus.ReauthRequired)
+        if (row.Status == ConnectionHealth.ReauthRequired)
         {
             return RefreshOutcomeWriter.FromStoredReauth(row);
         }

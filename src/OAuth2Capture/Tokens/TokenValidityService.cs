@@ -111,7 +111,7 @@ internal sealed class TokenValidityService(
 
     private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
-        if (row.Status == OAuthConnectionStatus.ReauthRequired)
+        if (row.Status == ConnectionHealth.ReauthRequired)
         {
             // Known dead: answer from the store, never call the provider again until the user reconnects.
             return RefreshOutcomeWriter.FromStoredReauth(row);

@@ -92,7 +92,7 @@ public sealed class BackgroundTokenRefresherTests
         foreach (var id in ids)
         {
             var row = await app.ReadRowAsync(id);
-            Assert.Equal(OAuthConnectionStatus.Active, row!.Status);
+            Assert.Equal(ConnectionHealth.Active, row!.Status);
             Assert.NotNull(row.LastErrorAt);
             Assert.Equal(3, row.ConsecutiveFailures);
             Assert.NotNull(row.FailingSince);
@@ -127,7 +127,7 @@ public sealed class BackgroundTokenRefresherTests
 
         foreach (var id in ids)
         {
-            Assert.Equal(OAuthConnectionStatus.ReauthRequired, (await a.ReadRowAsync(id))!.Status);
+            Assert.Equal(ConnectionHealth.ReauthRequired, (await a.ReadRowAsync(id))!.Status);
             var sent = Assert.Single(notifier.Received, n => n.ConnectionId == id);
             Assert.Equal(ReauthNotificationKind.ReauthRequired, sent.Kind);
             Assert.Equal("/oauth2/dev/connect", sent.ReconnectPath);
@@ -160,7 +160,7 @@ public sealed class BackgroundTokenRefresherTests
         await ReconnectAsync(); // already active: no second recovery
 
         Assert.Equal([ReauthNotificationKind.ReauthRequired, ReauthNotificationKind.Recovered], notifier.Received.Select(n => n.Kind));
-        Assert.Equal(OAuthConnectionStatus.Active, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class BackgroundTokenRefresherTests
         var result = await app.GetAsync(id, Ct);
 
         Assert.Equal(TokenStatus.ReauthRequired, result.Status);
-        Assert.Equal(OAuthConnectionStatus.ReauthRequired, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(ConnectionHealth.ReauthRequired, (await app.ReadRowAsync(id))!.Status);
     }
 
     [Fact]

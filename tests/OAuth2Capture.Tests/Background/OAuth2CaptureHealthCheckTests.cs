@@ -28,7 +28,7 @@ public sealed class OAuth2CaptureHealthCheckTests
         }
 
         var dead = (await app.ReadRowAsync(ids[0]))!;
-        dead.Status = OAuthConnectionStatus.ReauthRequired;
+        dead.Status = ConnectionHealth.ReauthRequired;
         dead.ReauthReason = ReauthReason.Revoked;
         await using (var scope = app.Services.CreateAsyncScope())
         {

@@ -44,7 +44,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         Assert.Contains(browser.Hops, hop => hop.Port == dev.BaseUri.Port && hop.AbsolutePath.EndsWith("/authorize", StringComparison.Ordinal));
         var row = Assert.Single(await app.ConnectionsOfAsync("user-1"));
         Assert.Equal("alice", row.ProviderUserId);
-        Assert.Equal(OAuthConnectionStatus.Active, row.Status);
+        Assert.Equal(ConnectionHealth.Active, row.Status);
         Assert.NotNull(row.EncryptedRefreshToken);
         Assert.Equal(TokenStatus.Valid, (await app.GetTokenAsync("user-1")).Status);
         await AssertNoTokenTextInDatabaseAsync();
@@ -86,7 +86,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         Assert.Contains(browser.Hops, hop => hop.AbsolutePath == "/oauth2/dev/connect" && hop.Query.Contains("returnUrl=%2Fuse%3Fx%3D1", StringComparison.Ordinal));
         var row = Assert.Single(await app.ConnectionsOfAsync("user-1"));
         Assert.Equal(original.Id, row.Id);
-        Assert.Equal(OAuthConnectionStatus.Active, row.Status);
+        Assert.Equal(ConnectionHealth.Active, row.Status);
         Assert.Equal(ReauthReason.None, row.ReauthReason);
         Assert.Null(row.LastError);
     }

@@ -78,7 +78,7 @@ public sealed class OAuthStatusFeatureTests : IAsyncLifetime
         active.AccessTokenExpiresAt = now.AddHours(1);
         active.RefreshTokenExpiresAt = now.AddDays(3); // inside the 7-day window, and only the user can extend it
         var dead = NewRow("user-1", WebAppHarness.SecondProvider, "alice", now);
-        dead.Status = OAuthConnectionStatus.ReauthRequired;
+        dead.Status = ConnectionHealth.ReauthRequired;
         dead.ReauthReason = ReauthReason.Revoked;
         await app.SeedAsync(active, Ct);
         await app.SeedAsync(dead, Ct);

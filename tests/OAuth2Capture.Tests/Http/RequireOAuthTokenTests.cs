@@ -154,7 +154,7 @@ public sealed class RequireOAuthTokenTests : IAsyncLifetime
         var challenge = Assert.Single(response.Headers.WwwAuthenticate);
         Assert.Equal("OAuth2Capture", challenge.Scheme);
         Assert.Contains($"reauth_uri=\"{reauthUrl}\"", challenge.Parameter, StringComparison.Ordinal);
-        Assert.Equal(OAuthConnectionStatus.ReauthRequired, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(ConnectionHealth.ReauthRequired, (await app.ReadRowAsync(id))!.Status);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class RequireOAuthTokenTests : IAsyncLifetime
         Assert.Equal(before, dev.Stats.TokenRequests);
 
         // The grant still serves endpoints that need less: it is not marked dead.
-        Assert.Equal(OAuthConnectionStatus.Active, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
         using var ok = await api.GetAsync("repos", Ct);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
@@ -246,7 +246,7 @@ public sealed class RequireOAuthTokenTests : IAsyncLifetime
         var html = await page.Content.ReadAsStringAsync(Ct);
         Assert.Contains("DevProvider is not responding right now", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Reconnect", html, StringComparison.Ordinal);
-        Assert.Equal(OAuthConnectionStatus.Active, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
     }
 
     [Fact]

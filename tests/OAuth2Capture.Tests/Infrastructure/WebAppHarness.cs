@@ -160,7 +160,7 @@ internal sealed class WebAppHarness : IAsyncDisposable
         row.EncryptedAccessToken = Protect(tokens.AccessToken);
         row.EncryptedRefreshToken = tokens.RefreshToken is null ? null : Protect(tokens.RefreshToken);
         row.AccessTokenExpiresAt = accessTokenExpiresAt ?? now.AddSeconds(tokens.ExpiresIn);
-        row.Status = OAuthConnectionStatus.Active;
+        row.Status = ConnectionHealth.Active;
         row.ReauthReason = OAuth2Capture.ReauthReason.None;
         row.LastError = null;
         row.LastErrorAt = null;

@@ -117,7 +117,7 @@ public sealed class ManyInstancesRefreshTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         var stored = (await app[1].ReadRowAsync(id))!;
         Assert.Null(stored.RefreshLeaseOwner);
-        Assert.Equal(OAuthConnectionStatus.Active, stored.Status);
+        Assert.Equal(ConnectionHealth.Active, stored.Status);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class ManyInstancesRefreshTests
 
         var waiting = app.GetAsync("user-1", Ct);
         await Task.Delay(100, Ct);
-        row.Status = OAuthConnectionStatus.ReauthRequired;
+        row.Status = ConnectionHealth.ReauthRequired;
         row.ReauthReason = ReauthReason.Revoked;
         row.LastError = "revoked at the provider";
         row.RefreshLeaseOwner = null;

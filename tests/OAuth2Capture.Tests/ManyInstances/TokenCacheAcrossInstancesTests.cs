@@ -30,7 +30,7 @@ public sealed class TokenCacheAcrossInstancesTests
         {
             var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
             var row = (await store.FindByIdAsync(id, Ct))!;
-            row.Status = OAuthConnectionStatus.ReauthRequired;
+            row.Status = ConnectionHealth.ReauthRequired;
             row.ReauthReason = ReauthReason.Revoked;
             Assert.True(await store.TryUpdateAsync(row, Ct));
         }

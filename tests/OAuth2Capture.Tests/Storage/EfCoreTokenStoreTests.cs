@@ -262,7 +262,7 @@ public abstract class EfCoreTokenStoreTests : IAsyncLifetime
         var refreshNeverExpires = Token("refresh-never", refresh: true, accessExpires: T0.AddHours(1));
         var noExpiry = Token("no-expiry", refresh: false);
         var needsReauth = Token("needs-reauth", refresh: true, refreshExpires: T0.AddDays(2));
-        needsReauth.Status = OAuthConnectionStatus.ReauthRequired;
+        needsReauth.Status = ConnectionHealth.ReauthRequired;
         var bobs = SqliteTestDatabase.NewToken("bob", "github", "bobs");
         bobs.RefreshTokenExpiresAt = T0.AddDays(1);
         foreach (var token in new[] { accessOnlySoon, accessOnlyLater, refreshSoonest, refreshSoon, refreshLater, refreshNeverExpires, noExpiry, needsReauth, bobs })

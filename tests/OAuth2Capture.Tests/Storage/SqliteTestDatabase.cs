@@ -50,7 +50,7 @@ internal sealed class SqliteTestDatabase : ITestStoreDatabase, IDisposable
             CreatedAt = at,
             UpdatedAt = at,
             AuthorizedAt = at,
-            Status = OAuthConnectionStatus.Active,
+            Status = ConnectionHealth.Active,
         };
     }
 }

@@ -10,31 +10,31 @@ public sealed class ConnectionRulesTests
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Window = TimeSpan.FromDays(7);
 
-    public static TheoryData<string, string, double?, bool, double?, OAuthConnectionStatus, bool, double?, ReauthReason, bool> Table => new()
+    public static TheoryData<string, string, double?, bool, double?, ConnectionHealth, bool, double?, ReauthReason, bool> Table => new()
     {
         // case, strategy, access ends in (days), has refresh token, refresh ends in (days), stored status
         //   → can renew, grant ends in (days), reason from the row alone, expires soon
-        { "LinkedIn: refresh token ends in 3 days", "standard", 0.04, true, 3, OAuthConnectionStatus.Active, true, 3, ReauthReason.None, true },
-        { "LinkedIn: refresh token ended", "standard", 0.04, true, -0.01, OAuthConnectionStatus.Active, true, -0.01, ReauthReason.RefreshTokenExpired, false },
-        { "Google: refresh token with no known end", "standard", 0.04, true, null, OAuthConnectionStatus.Active, true, null, ReauthReason.None, false },
-        { "Google: its access token long expired, renewable", "standard", -30, true, null, OAuthConnectionStatus.Active, true, null, ReauthReason.None, false },
-        { "standard provider that issued no refresh token", "standard", 3, false, null, OAuthConnectionStatus.Active, false, 3, ReauthReason.None, true },
-        { "standard provider, no refresh token, expired", "standard", -1, false, null, OAuthConnectionStatus.Active, false, -1, ReauthReason.NoRefreshToken, false },
-        { "Facebook: long-lived token ends in 3 days", "facebook", 3, false, null, OAuthConnectionStatus.Active, true, 3, ReauthReason.None, true },
-        { "Facebook: long-lived token ends in 30 days", "facebook", 30, false, null, OAuthConnectionStatus.Active, true, 30, ReauthReason.None, false },
-        { "Facebook: token expired", "facebook", -0.5, false, null, OAuthConnectionStatus.Active, true, -0.5, ReauthReason.RefreshTokenExpired, false },
-        { "GitHub OAuth app: token never expires", "none", null, false, null, OAuthConnectionStatus.Active, false, null, ReauthReason.None, false },
-        { "no-refresh provider, token ends in 2 days", "none", 2, false, null, OAuthConnectionStatus.Active, false, 2, ReauthReason.None, true },
-        { "marked for re-auth (revoked)", "standard", 0.04, true, 30, OAuthConnectionStatus.ReauthRequired, true, 30, ReauthReason.Revoked, false },
+        { "LinkedIn: refresh token ends in 3 days", "standard", 0.04, true, 3, ConnectionHealth.Active, true, 3, ReauthReason.None, true },
+        { "LinkedIn: refresh token ended", "standard", 0.04, true, -0.01, ConnectionHealth.Active, true, -0.01, ReauthReason.RefreshTokenExpired, false },
+        { "Google: refresh token with no known end", "standard", 0.04, true, null, ConnectionHealth.Active, true, null, ReauthReason.None, false },
+        { "Google: its access token long expired, renewable", "standard", -30, true, null, ConnectionHealth.Active, true, null, ReauthReason.None, false },
+        { "standard provider that issued no refresh token", "standard", 3, false, null, ConnectionHealth.Active, false, 3, ReauthReason.None, true },
+        { "standard provider, no refresh token, expired", "standard", -1, false, null, ConnectionHealth.Active, false, -1, ReauthReason.NoRefreshToken, false },
+        { "Facebook: long-lived token ends in 3 days", "facebook", 3, false, null, ConnectionHealth.Active, true, 3, ReauthReason.None, true },
+        { "Facebook: long-lived token ends in 30 days", "facebook", 30, false, null, ConnectionHealth.Active, true, 30, ReauthReason.None, false },
+        { "Facebook: token expired", "facebook", -0.5, false, null, ConnectionHealth.Active, true, -0.5, ReauthReason.RefreshTokenExpired, false },
+        { "GitHub OAuth app: token never expires", "none", null, false, null, ConnectionHealth.Active, false, null, ReauthReason.None, false },
+        { "no-refresh provider, token ends in 2 days", "none", 2, false, null, ConnectionHealth.Active, false, 2, ReauthReason.None, true },
+        { "marked for re-auth (revoked)", "standard", 0.04, true, 30, ConnectionHealth.ReauthRequired, true, 30, ReauthReason.Revoked, false },
     };
 
     [Theory]
     [MemberData(nameof(Table))]
     public void Rules_answer_each_kind_of_connection(
-        string @case, string strategyName, double? accessEndsInDays, bool hasRefreshToken, double? refreshEndsInDays, OAuthConnectionStatus status,
+        string @case, string strategyName, double? accessEndsInDays, bool hasRefreshToken, double? refreshEndsInDays, ConnectionHealth status,
         bool canRenew, double? grantEndsInDays, ReauthReason reason, bool expiresSoon)
     {
-        var row = Row(accessEndsInDays, hasRefreshToken, refreshEndsInDays, status, status == OAuthConnectionStatus.ReauthRequired ? ReauthReason.Revoked : ReauthReason.None);
+        var row = Row(accessEndsInDays, hasRefreshToken, refreshEndsInDays, status, status == ConnectionHealth.ReauthRequired ? ReauthReason.Revoked : ReauthReason.None);
         var strategy = Strategy(strategyName);
 
         Assert.True(canRenew == ConnectionRules.CanRenew(row, strategy), @case);
@@ -46,7 +46,7 @@ public sealed class ConnectionRulesTests
     [Fact]
     public void A_row_marked_for_reauth_without_a_reason_reads_as_ProviderRejected()
     {
-        var row = Row(1, true, null, OAuthConnectionStatus.ReauthRequired, ReauthReason.None);
+        var row = Row(1, true, null, ConnectionHealth.ReauthRequired, ReauthReason.None);
 
         Assert.Equal(ReauthReason.ProviderRejected, ConnectionRules.RecordedReason(row));
         Assert.Equal(ReauthReason.ProviderRejected, ConnectionRules.ReauthReasonAt(row, StandardRefreshStrategy.Instance, Now));
@@ -60,7 +60,7 @@ public sealed class ConnectionRulesTests
     [InlineData(-10, 0, true, true)]
     public void Refresh_is_due_within_the_skew_and_expiry_is_outright(int? minutesLeft, int skewMinutes, bool due, bool expired)
     {
-        var row = Row(minutesLeft is { } left ? left / 1440.0 : null, true, null, OAuthConnectionStatus.Active, ReauthReason.None);
+        var row = Row(minutesLeft is { } left ? left / 1440.0 : null, true, null, ConnectionHealth.Active, ReauthReason.None);
         row.AccessTokenExpiresAt = minutesLeft is { } exact ? Now.AddMinutes(exact) : null;
 
         Assert.Equal(due, ConnectionRules.IsRefreshDue(row, Now, TimeSpan.FromMinutes(skewMinutes)));
@@ -71,7 +71,7 @@ public sealed class ConnectionRulesTests
     [Fact]
     public void Refresh_ahead_makes_a_token_due_before_the_skew_would_and_keep_alive_makes_an_idle_one_due()
     {
-        var row = Row(30 / 1440.0, true, null, OAuthConnectionStatus.Active, ReauthReason.None);
+        var row = Row(30 / 1440.0, true, null, ConnectionHealth.Active, ReauthReason.None);
         var skew = TimeSpan.FromMinutes(5);
 
         Assert.True(ConnectionRules.IsUsableAsIs(row, Now, skew, ahead: null));
@@ -89,7 +89,7 @@ public sealed class ConnectionRulesTests
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
-    private static OAuthToken Row(double? accessEndsInDays, bool hasRefreshToken, double? refreshEndsInDays, OAuthConnectionStatus status, ReauthReason reason) => new()
+    private static OAuthToken Row(double? accessEndsInDays, bool hasRefreshToken, double? refreshEndsInDays, ConnectionHealth status, ReauthReason reason) => new()
     {
         Id = Guid.NewGuid(),
         OwnerId = "user-1",

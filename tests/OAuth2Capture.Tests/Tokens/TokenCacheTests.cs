@@ -75,7 +75,7 @@ public sealed class TokenCacheTests : IAsyncLifetime
         {
             var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
             var row = (await store.FindByIdAsync(id, Ct))!;
-            row.Status = OAuthConnectionStatus.ReauthRequired;
+            row.Status = ConnectionHealth.ReauthRequired;
             row.ReauthReason = ReauthReason.Revoked;
             Assert.True(await store.TryUpdateAsync(row, Ct));
         }

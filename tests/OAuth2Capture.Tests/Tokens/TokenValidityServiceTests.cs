@@ -153,7 +153,7 @@ public sealed class TokenValidityServiceTests : IAsyncLifetime
         Assert.Equal(ReauthReason.RefreshTokenExpired, again.Reason);
         Assert.Equal(requestsAfterFirst, dev.Stats.TokenRequests);
         var row = await app.ReadRowAsync(id);
-        Assert.Equal(OAuthConnectionStatus.ReauthRequired, row!.Status);
+        Assert.Equal(ConnectionHealth.ReauthRequired, row!.Status);
         Assert.Equal(ReauthReason.RefreshTokenExpired, row.ReauthReason);
         Assert.Contains("invalid_grant", row.LastError, StringComparison.Ordinal);
     }
@@ -195,7 +195,7 @@ public sealed class TokenValidityServiceTests : IAsyncLifetime
         Assert.Equal(TokenStatus.ConfigurationError, result.Status);
         Assert.Equal("invalid_client", result.Error);
         var row = await app.ReadRowAsync(id);
-        Assert.Equal(OAuthConnectionStatus.Active, row!.Status);
+        Assert.Equal(ConnectionHealth.Active, row!.Status);
         Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Id == 2005 && r.Level == Microsoft.Extensions.Logging.LogLevel.Error);
 
         // Once the operator fixes it, the same connection refreshes: nobody was sent to reconnect.
@@ -247,7 +247,7 @@ public sealed class TokenValidityServiceTests : IAsyncLifetime
         Assert.Equal(TokenStatus.TemporarilyUnavailable, result.Status);
         Assert.True(watch.Elapsed < DevProviderTestSettings.TotalTimeout + TimeSpan.FromSeconds(2), watch.Elapsed.ToString());
         Assert.Equal(3, dev.Stats.RefreshRequests); // one try and two retries
-        Assert.Equal(OAuthConnectionStatus.Active, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
     }
 
     [Fact]
@@ -280,7 +280,7 @@ public sealed class TokenValidityServiceTests : IAsyncLifetime
         Assert.Equal(TokenStatus.TemporarilyUnavailable, result.Status);
         Assert.Equal(description, result.ErrorDescription);
         var row = await app.ReadRowAsync(id);
-        Assert.Equal(OAuthConnectionStatus.Active, row!.Status);
+        Assert.Equal(ConnectionHealth.Active, row!.Status);
         Assert.Equal(description, row.LastError);
     }
 

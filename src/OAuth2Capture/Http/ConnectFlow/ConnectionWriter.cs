@@ -30,7 +30,7 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
                 ProviderUserId = profile.Id,
                 CreatedAt = now,
             };
-            var wasReauthRequired = existing?.Status == OAuthConnectionStatus.ReauthRequired;
+            var wasReauthRequired = existing?.Status == ConnectionHealth.ReauthRequired;
             Apply(row, profile, tokens, now);
             if (existing is null)
             {
@@ -77,7 +77,7 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
         row.AccessTokenExpiresAt = tokens.ExpiresIn is { } expiresIn ? now + expiresIn : null;
         row.TokenType = tokens.TokenType;
         row.Scope = tokens.Scope;
-        row.Status = OAuthConnectionStatus.Active;
+        row.Status = ConnectionHealth.Active;
         row.ReauthReason = ReauthReason.None;
         row.LastError = null;
         row.LastErrorAt = null;

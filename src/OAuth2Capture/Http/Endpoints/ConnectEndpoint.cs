@@ -39,7 +39,7 @@ internal static class ConnectEndpoint
         }
 
         var current = options.CurrentValue;
-        if (await store.FindLatestAsync(owner, configured.Name, context.RequestAborted).ConfigureAwait(false) is { Status: OAuthConnectionStatus.ReauthRequired } dead
+        if (await store.FindLatestAsync(owner, configured.Name, context.RequestAborted).ConfigureAwait(false) is { Status: ConnectionHealth.ReauthRequired } dead
             && loopGuard.RecordDeath(dead))
         {
             return Errors.ReauthLoop(configured, current);

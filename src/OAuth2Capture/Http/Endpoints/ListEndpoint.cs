@@ -45,7 +45,7 @@ internal static class ListEndpoint
                 row.Provider,
                 configured ? provider!.DisplayName : row.Provider,
                 row.DisplayName,
-                (reason == ReauthReason.None ? OAuthConnectionStatus.Active : OAuthConnectionStatus.ReauthRequired).ToString(),
+                (reason == ReauthReason.None ? ConnectionHealth.Active : ConnectionHealth.ReauthRequired).ToString(),
                 reason == ReauthReason.None ? null : reason.ToString(),
                 row.AccessTokenExpiresAt,
                 row.RefreshTokenExpiresAt,

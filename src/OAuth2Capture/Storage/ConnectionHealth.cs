@@ -1,7 +1,7 @@
 namespace OAuth2Capture.Storage;
 
 /// <summary>The stored health of a connection.</summary>
-public enum OAuthConnectionStatus
+public enum ConnectionHealth
 {
     /// <summary>The connection works or can be refreshed silently.</summary>
     Active = 0,
