@@ -1,7 +1,10 @@
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
+using OAuth2Capture.Background;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Storage;
 using OAuth2Capture.Reauth;
 
 namespace OAuth2Capture;
@@ -67,13 +70,46 @@ public sealed class OAuth2CaptureBuilder
         return this;
     }
 
-    /// <summary>Configures where connections are stored (by default the library's own SQLite <c>DbContext</c>).</summary>
-    /// <param name="configure">Configures the EF Core store, for example <c>ef => ef.UseDbContext&lt;AppDbContext&gt;()</c>.</param>
+    /// <summary>
+    /// Stores connections in the app's own context instead of the library's SQLite one. The context must map the entity
+    /// (<c>modelBuilder.UseOAuth2Capture()</c> in <c>OnModelCreating</c>), be registered by the app (<c>AddDbContext</c>),
+    /// and carry the table in the app's own migrations; the library then applies no migrations.
+    /// </summary>
+    /// <typeparam name="TContext">The app's context.</typeparam>
     /// <returns>This builder.</returns>
-    public OAuth2CaptureBuilder UseEntityFrameworkCore(Action<OAuth2CaptureEntityFrameworkCoreBuilder> configure)
+    public OAuth2CaptureBuilder UseDbContext<TContext>()
+        where TContext : DbContext
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        configure(new OAuth2CaptureEntityFrameworkCoreBuilder(Services));
+        Services.AddOAuth2CaptureStore<TContext>();
+        return this;
+    }
+
+    /// <summary>
+    /// Enables the background refresher (the same as <c>OAuth2Capture:BackgroundRefresh:Enabled = true</c>), optionally
+    /// changing its settings after configuration binding. Safe with several app instances on one database.
+    /// </summary>
+    /// <param name="configure">Changes the settings, for example <c>o =&gt; o.KeepAliveAfterByProvider["youtube"] = TimeSpan.FromDays(150)</c>.</param>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder AddBackgroundRefresh(Action<OAuth2CaptureBackgroundRefreshOptions>? configure = null)
+    {
+        Services.AddOAuth2CaptureBackground();
+        return Configure(options =>
+        {
+            options.BackgroundRefresh.Enabled = true;
+            configure?.Invoke(options.BackgroundRefresh);
+        });
+    }
+
+    /// <summary>
+    /// Registers a notifier (scoped, so it may use the app's <c>DbContext</c>) told once per transition when a connection needs
+    /// re-auth, recovers, or is about to end without renewal. Several notifiers may be registered; each type once.
+    /// </summary>
+    /// <typeparam name="TNotifier">The notifier.</typeparam>
+    /// <returns>This builder.</returns>
+    public OAuth2CaptureBuilder AddReauthNotifier<TNotifier>()
+        where TNotifier : class, IReauthNotifier
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Scoped<IReauthNotifier, TNotifier>());
         return this;
     }
 }

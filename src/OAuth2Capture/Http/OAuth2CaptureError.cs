@@ -6,7 +6,7 @@ namespace OAuth2Capture.Http;
 /// <param name="Title">A short, user-facing title.</param>
 /// <param name="Detail">A specific, user-facing explanation; never a token, secret or stack trace.</param>
 /// <param name="Action">What to do next, in words.</param>
-public sealed record OAuth2CaptureError(int StatusCode, string Code, string Title, string Detail, string Action)
+internal sealed record OAuth2CaptureError(int StatusCode, string Code, string Title, string Detail, string Action)
 {
     /// <summary>Gets the provider name, when the error concerns one.</summary>
     public string? Provider { get; init; }

@@ -173,7 +173,7 @@ public sealed class StorageRegistrationTests : IDisposable
         await using var provider = BuildDefaultStore(more: services =>
         {
             services.AddDbContext<AppOwnedDbContext>(options => options.UseSqlite(connection));
-            new OAuth2CaptureEntityFrameworkCoreBuilder(services).UseDbContext<AppOwnedDbContext>().UseDbContext<AppOwnedDbContext>();
+            new OAuth2CaptureBuilder(services).UseDbContext<AppOwnedDbContext>().UseDbContext<AppOwnedDbContext>();
             services.AddOAuth2CaptureDefaultStore();
         });
 
