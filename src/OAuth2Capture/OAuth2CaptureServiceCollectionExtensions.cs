@@ -14,6 +14,7 @@ using OAuth2Capture.Providers.Resilience;
 using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tokens;
+using Polly;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -60,6 +61,8 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddHttpClient();
         services.TryAddSingleton<IOAuthProviderCatalog, OAuthProviderCatalog>();
+        services.AddResiliencePipelineRegistry<ProviderResiliencePipelines.Key>(registry =>
+            registry.BuilderNameFormatter = key => $"OAuth2Capture.{key.Provider}");
         services.TryAddSingleton<ProviderResiliencePipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
 

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Registry;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -15,19 +15,30 @@ namespace OAuth2Capture.Providers.Resilience;
 /// cannot have reached the provider. A <c>Retry-After</c> longer than <see cref="OAuth2CaptureResilienceOptions.MaxRetryAfter"/>
 /// is not waited for: the answer goes back to the caller, which reports it as <c>TemporarilyUnavailable</c>.
 /// </summary>
-internal sealed class ProviderResiliencePipelines(TimeProvider time, IOptionsMonitor<OAuth2CaptureOptions> options)
+internal sealed class ProviderResiliencePipelines(
+    ResiliencePipelineRegistry<ProviderResiliencePipelines.Key> registry,
+    TimeProvider time,
+    IOptionsMonitor<OAuth2CaptureOptions> options)
 {
     internal static readonly ResiliencePropertyKey<bool> IdempotentRequest = new("OAuth2Capture.IdempotentRequest");
 
-    private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<HttpResponseMessage>>> pipelines = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The registry key: a type of our own, so the app's own string-keyed pipelines never meet ours.</summary>
+    internal readonly record struct Key(string Provider);
 
+    /// <summary>
+    /// The provider's pipeline. Polly's registry builds it once and rebuilds it in place when the options change (so a
+    /// handler that holds it sees new settings at once, and a circuit starts closed after a reload).
+    /// </summary>
     public ResiliencePipeline<HttpResponseMessage> Get(string provider)
-        => pipelines.GetOrAdd(provider, _ => new Lazy<ResiliencePipeline<HttpResponseMessage>>(Build)).Value;
+        => registry.GetOrAddPipeline<HttpResponseMessage>(new Key(provider.ToLowerInvariant()), (builder, context) =>
+        {
+            context.EnableReloads(options);
+            builder.TimeProvider = time;
+            Configure(builder, options.CurrentValue.Resilience);
+        });
 
-    private ResiliencePipeline<HttpResponseMessage> Build()
-    {
-        var settings = options.CurrentValue.Resilience;
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, OAuth2CaptureResilienceOptions settings)
+        => builder
             .AddTimeout(new TimeoutStrategyOptions { Timeout = settings.TotalTimeout, Name = "OAuth2Capture.TotalTimeout" })
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -48,9 +59,7 @@ internal sealed class ProviderResiliencePipelines(TimeProvider time, IOptionsMon
                 BreakDuration = settings.CircuitBreakerBreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
             })
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout, Name = "OAuth2Capture.AttemptTimeout" })
-            .Build();
-    }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout, Name = "OAuth2Capture.AttemptTimeout" });
 
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome)
         => outcome.Exception is HttpRequestException or TimeoutRejectedException
