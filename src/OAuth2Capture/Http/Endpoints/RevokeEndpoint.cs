@@ -26,7 +26,7 @@ internal static class RevokeEndpoint
             return Errors.NotSignedIn();
         }
 
-        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        if (!await IsAntiforgeryValidAsync(antiforgery, context).ConfigureAwait(false))
         {
             return Errors.AntiforgeryFailed();
         }
@@ -41,7 +41,7 @@ internal static class RevokeEndpoint
         if (OAuth2CaptureErrorWriter.WantsHtml(context.Request))
         {
             var displayName = result.ProviderDisplayName;
-            var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+            var form = await TryReadFormAsync(context.Request).ConfigureAwait(false);
             FlashMessage.Set(context, outcome.Status == RevocationStatus.Failed
                 ? $"Your {displayName} account is disconnected here, but {displayName} could not confirm the revocation ({outcome.Description}). You can also remove access in your {displayName} settings."
                 : $"Your {displayName} account is disconnected.");
@@ -55,5 +55,36 @@ internal static class RevokeEndpoint
             deleted = true,
             providerRevocation = new { status = outcome.Status.ToString(), description = outcome.Description },
         });
+    }
+
+    /// <summary>A form that cannot even be read (invalid UTF-8, too large) fails the check like a missing token, not with a 500.</summary>
+    private static async Task<bool> IsAntiforgeryValidAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The posted form, or <see langword="null"/> when there is none or it cannot be read (the token came in a header).</summary>
+    private static async Task<IFormCollection?> TryReadFormAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 }
