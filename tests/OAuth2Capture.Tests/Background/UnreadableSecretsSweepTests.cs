@@ -18,7 +18,7 @@ public sealed class UnreadableSecretsSweepTests
 
     [Theory]
     [MemberData(nameof(SharedDatabase.Engines), MemberType = typeof(SharedDatabase))]
-    public async Task Instance_without_the_key_ring_reports_the_connection_once_per_sweeps_and_leaves_the_row_to_the_instance_with_it(OAuth2CaptureStoreProvider engine)
+    public async Task Instance_without_the_key_ring_reports_the_connection_once_over_sweeps_and_leaves_the_row_to_the_instance_with_it(OAuth2CaptureStoreProvider engine)
     {
         await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
         await using var db = await SharedDatabase.CreateAsync(engine, Ct);
