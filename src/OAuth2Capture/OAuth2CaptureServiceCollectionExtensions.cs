@@ -75,6 +75,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddScoped<RefreshLease>();
         services.TryAddScoped<RefreshOutcomeWriter>();
         services.TryAddScoped<TokenRefresher>();
+        services.TryAddScoped<UnreadableSecretsAnswer>();
         services.TryAddScoped<TokenValidityService>();
 
         // The app may decorate or replace the public service; the background sweep uses the built-in one directly.

@@ -11,4 +11,11 @@ public sealed class OAuth2CaptureStoreOptions
 
     /// <summary>Gets or sets whether pending migrations are applied at start-up. <value>Default: <see langword="true"/>. Key: <c>OAuth2Capture:Store:ApplyMigrations</c>.</value></summary>
     public bool ApplyMigrations { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets what a connection whose stored tokens this instance cannot decrypt becomes (Data Protection keys lost,
+    /// not shared, or revoked). Applies to an app-owned <c>DbContext</c> too.
+    /// <value>Default: <see cref="UnreadableSecretsPolicy.ReportToOperator"/>. Key: <c>OAuth2Capture:Store:UnreadableSecrets</c>.</value>
+    /// </summary>
+    public UnreadableSecretsPolicy UnreadableSecrets { get; set; } = UnreadableSecretsPolicy.ReportToOperator;
 }

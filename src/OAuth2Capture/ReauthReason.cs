@@ -37,4 +37,11 @@ public enum ReauthReason
     /// provider had most likely rotated the refresh token, and the new one was never stored. Only the user can reconnect.
     /// </summary>
     RotatedRefreshTokenLost,
+
+    /// <summary>
+    /// The stored tokens can no longer be decrypted (the Data Protection keys that protected them are gone), and the
+    /// operator declared them lost (<c>OAuth2Capture:Store:UnreadableSecrets</c> = <c>RequireReauth</c>). Only the user can
+    /// reconnect.
+    /// </summary>
+    SecretsUnreadable,
 }

@@ -240,8 +240,9 @@ internal sealed partial class BackgroundTokenRefresher(
             var lag = time.GetUtcNow() - dueAt;
             OAuth2CaptureInstruments.SweepLag.Record(lag > TimeSpan.Zero ? lag.TotalSeconds : 0, new KeyValuePair<string, object?>("provider", provider.Name));
         }
-        else if (action == SweepTally.Failed)
+        else if (action == SweepTally.Failed && result.Error != UnreadableSecretsAnswer.ErrorCode)
         {
+            // Unreadable tokens are told once per connection (event 2101), not once per sweep.
             BackgroundLog.RefreshFailed(logger, provider.Name, row.Id, result.Status, result.Error);
         }
     }

@@ -7,7 +7,9 @@ namespace OAuth2Capture.Diagnostics;
 
 /// <summary>
 /// Healthy when the store answers, with the share of connections needing re-auth per provider as data; degraded when a
-/// provider's share exceeds the threshold; the registration's failure status (unhealthy) when the store fails.
+/// provider's share exceeds the threshold, or when this instance found connections whose stored tokens it cannot decrypt
+/// (<c>unreadable_tokens</c>: what the token service observed, so the check decrypts nothing); the registration's failure
+/// status (unhealthy) when the store fails.
 /// </summary>
 internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory, double degradedShare) : IHealthCheck
 {
@@ -15,12 +17,14 @@ internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory
     {
         ArgumentNullException.ThrowIfNull(context);
         IReadOnlyList<ProviderConnectionCounts> counts;
+        int unreadable;
         try
         {
             var scope = scopeFactory.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
                 counts = await scope.ServiceProvider.GetRequiredService<ITokenStore>().CountByProviderAsync(cancellationToken).ConfigureAwait(false);
+                unreadable = scope.ServiceProvider.GetService<TokenSecrets>()?.KnownUnreadableCount ?? 0;
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -42,10 +46,21 @@ internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory
             }
         }
 
-        return degraded.Count == 0
+        data["unreadable_tokens"] = unreadable;
+        var problems = new List<string>(2);
+        if (unreadable > 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"This instance cannot decrypt the stored tokens of {unreadable} connection(s): its Data Protection key ring lacks their key (log event 2101)."));
+        }
+
+        if (degraded.Count > 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"More than {degradedShare:P0} of the connections need re-auth: {string.Join(", ", degraded)}."));
+        }
+
+        return problems.Count == 0
             ? HealthCheckResult.Healthy("The token store answers.", data)
-            : HealthCheckResult.Degraded(
-                string.Create(CultureInfo.InvariantCulture, $"More than {degradedShare:P0} of the connections need re-auth: {string.Join(", ", degraded)}."),
-                data: data);
+            : HealthCheckResult.Degraded(string.Join(" ", problems), data: data);
     }
 }

@@ -36,6 +36,12 @@ public static class OAuth2CaptureErrorCodes
     /// <summary>The app's own provider configuration was rejected; the operator must act (500).</summary>
     public const string ConfigurationError = "configuration_error";
 
+    /// <summary>
+    /// The connection's stored tokens cannot be decrypted by this app instance (its Data Protection key ring lacks their
+    /// key); the operator must act, the user need not reconnect (500). Also the <c>TokenResult.Error</c> of that result.
+    /// </summary>
+    public const string TokenUnreadable = Tokens.UnreadableSecretsAnswer.ErrorCode;
+
     /// <summary>The connection died right after several reconnects; redirecting again would loop (500, operator page).</summary>
     public const string ReauthLoop = "reauth_loop";
 

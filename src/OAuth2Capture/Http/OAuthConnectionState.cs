@@ -11,4 +11,11 @@ public enum OAuthConnectionState
 
     /// <summary>Only the user can fix the connection, by reconnecting; <see cref="OAuthProviderStatus.Reason"/> says why.</summary>
     ReauthRequired = 2,
+
+    /// <summary>
+    /// The connection exists but this app instance cannot use it, for a reason the user cannot fix: its stored tokens
+    /// cannot be decrypted here (the Data Protection keys are missing). The operator is told; the user need not reconnect.
+    /// Shown once this instance has tried the connection's tokens (a token request, the background sweep).
+    /// </summary>
+    Unavailable = 3,
 }

@@ -49,6 +49,6 @@ public sealed record OAuthProviderStatus
     /// <summary>Gets the URL that (re)connects the provider and comes back to the current page.</summary>
     public required string ReconnectUrl { get; init; }
 
-    /// <summary>Gets the friendly message for a connection that needs the user (from <see cref="Reauth.IReauthMessageProvider"/>); <see langword="null"/> otherwise.</summary>
+    /// <summary>Gets the friendly message for a connection that needs the user or cannot be used (<see cref="OAuthConnectionState.Unavailable"/>) (from <see cref="Reauth.IReauthMessageProvider"/>); <see langword="null"/> otherwise.</summary>
     public string? Message { get; init; }
 }

@@ -62,6 +62,7 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
         var catalog = services.GetRequiredService<IOAuthProviderCatalog>();
         var store = services.GetRequiredService<ITokenStore>();
         var mapper = services.GetRequiredService<TokenFailureErrorMapper>();
+        var secrets = services.GetRequiredService<TokenSecrets>();
         var options = services.GetRequiredService<IOptionsMonitor<OAuth2CaptureOptions>>().CurrentValue;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
 
@@ -73,11 +74,11 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
 
         return catalog.All
             .OrderBy(provider => provider.Name, StringComparer.Ordinal)
-            .Select(provider => Describe(provider, latest.GetValueOrDefault(provider.Name), now, options.ExpiringSoonWindow, mapper, returnUrl))
+            .Select(provider => Describe(provider, latest.GetValueOrDefault(provider.Name), now, options.ExpiringSoonWindow, mapper, secrets, returnUrl))
             .ToList();
     }
 
-    private OAuthProviderStatus Describe(OAuthProvider provider, OAuthToken? row, DateTimeOffset now, TimeSpan window, TokenFailureErrorMapper mapper, string returnUrl)
+    private OAuthProviderStatus Describe(OAuthProvider provider, OAuthToken? row, DateTimeOffset now, TimeSpan window, TokenFailureErrorMapper mapper, TokenSecrets secrets, string returnUrl)
     {
         var reconnectUrl = context.GetConnectUrl(provider.Name, returnUrl);
         if (row is null)
@@ -93,12 +94,13 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
 
         var strategy = provider.Descriptor.RefreshStrategy;
         var reason = ConnectionRules.ReauthReasonAt(row, strategy, now);
+        var state = StateOf(reason, secrets, row);
 
         return new OAuthProviderStatus
         {
             Provider = provider.Name,
             DisplayName = provider.DisplayName,
-            State = reason == ReauthReason.None ? OAuthConnectionState.Active : OAuthConnectionState.ReauthRequired,
+            State = state,
             Reason = reason,
             ConnectionId = row.Id,
             AccountName = row.DisplayName,
@@ -106,7 +108,21 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
             RefreshTokenExpiresAt = row.RefreshTokenExpiresAt,
             ExpiresSoon = ConnectionRules.ExpiresSoon(row, strategy, now, window),
             ReconnectUrl = reconnectUrl,
-            Message = reason == ReauthReason.None ? null : mapper.GetMessage(context, provider.Name, TokenStatus.ReauthRequired, reason),
+            Message = state switch
+            {
+                OAuthConnectionState.ReauthRequired => mapper.GetMessage(context, provider.Name, TokenStatus.ReauthRequired, reason),
+                OAuthConnectionState.Unavailable => mapper.GetMessage(context, provider.Name, TokenStatus.ConfigurationError, ReauthReason.None),
+                OAuthConnectionState.Active or OAuthConnectionState.NotConnected => null,
+            },
         };
     }
+
+    /// <summary>
+    /// A stored row's state as the user sees it: a re-auth verdict wins; else a row this instance already failed to decrypt
+    /// (a memory lookup, no decrypt) is unavailable; else active. The list endpoint asks here too.
+    /// </summary>
+    internal static OAuthConnectionState StateOf(ReauthReason reason, TokenSecrets secrets, OAuthToken row)
+        => reason != ReauthReason.None ? OAuthConnectionState.ReauthRequired
+            : secrets.IsKnownUnreadable(row) ? OAuthConnectionState.Unavailable
+            : OAuthConnectionState.Active;
 }

@@ -17,7 +17,9 @@ namespace OAuth2Capture.Http;
 /// (<see cref="OAuth2CaptureDefaults.TempDataMessageKey"/>) in a <c>&lt;div class="oauth2capture-message" role="status"&gt;</c>,
 /// unless the provider it was about is working again or a banner below already says it; then one
 /// <c>&lt;div class="oauth2capture-reauth-banner" role="alert" data-provider="…"&gt;</c> per provider connection that needs
-/// re-authorization, holding the friendly message and a <c>Reconnect …</c> link whose <c>returnUrl</c> is the current page.
+/// re-authorization, holding the friendly message and a <c>Reconnect …</c> link whose <c>returnUrl</c> is the current page;
+/// a connection this instance cannot use (<see cref="OAuthConnectionState.Unavailable"/>) gets its message in a
+/// <c>&lt;div class="oauth2capture-message oauth2capture-unavailable" role="status"&gt;</c>, without a link.
 /// Nothing at all when there is nothing to say.
 /// </para>
 /// <para>
@@ -70,6 +72,13 @@ public sealed class ReauthBannerTagHelper : TagHelper
         if (!string.IsNullOrEmpty(message) && !stale && !needing.Any(status => status.Message == message))
         {
             html.Append("<div class=\"oauth2capture-message\" role=\"status\">").Append(encoder.Encode(message)).Append("</div>");
+        }
+
+        foreach (var status in statuses.Where(status => status.State == OAuthConnectionState.Unavailable && status.Message != message))
+        {
+            // Not the user's to fix, so no reconnect link: say it is known, as for any problem on the app's side.
+            html.Append("<div class=\"oauth2capture-message oauth2capture-unavailable\" role=\"status\" data-provider=\"").Append(encoder.Encode(status.Provider)).Append("\">")
+                .Append(encoder.Encode(status.Message ?? string.Empty)).Append("</div>");
         }
 
         foreach (var status in needing)

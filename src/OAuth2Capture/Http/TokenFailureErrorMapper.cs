@@ -77,6 +77,7 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
                 ProviderDisplayName = display,
                 RetryAfter = result.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : OAuth2CaptureDefaults.DefaultRetryAfter,
             },
+            TokenStatus.ConfigurationError when result.Error == OAuth2CaptureErrorCodes.TokenUnreadable => TokenUnreadable(result, display, message),
             TokenStatus.ConfigurationError => ConfigurationError(context, result, display, message),
             TokenStatus.Valid or TokenStatus.Refreshed => throw new ArgumentException("Only failed results map to an error.", nameof(result)),
         };
@@ -104,6 +105,16 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
             ProviderDisplayName = display,
         };
     }
+
+    /// <summary>Logged once per connection by the token service (event 2101), so not again per request here.</summary>
+    private static OAuth2CaptureError TokenUnreadable(TokenResult result, string display, string message)
+        => new(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.TokenUnreadable,
+            $"Your {display} connection can't be read right now", message,
+            $"Please try again later; the site's operators have been told. If it keeps failing, disconnect {display} and connect it again.")
+        {
+            Provider = result.Provider,
+            ProviderDisplayName = display,
+        };
 
     private static partial class Log
     {

@@ -88,5 +88,6 @@ internal static class StorageServiceCollectionExtensions
     {
         services.AddDataProtection();
         services.TryAddSingleton<ITokenProtector, DataProtectionTokenProtector>();
+        services.TryAddSingleton<TokenSecrets>();
     }
 }

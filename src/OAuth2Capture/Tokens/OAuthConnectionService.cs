@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Revocation;
@@ -9,7 +8,7 @@ namespace OAuth2Capture.Tokens;
 /// <summary>The default <see cref="IOAuthConnectionService"/>.</summary>
 internal sealed partial class OAuthConnectionService(
     ITokenStore store,
-    ITokenProtector protector,
+    TokenSecrets secrets,
     IOAuthProviderCatalog catalog,
     ProviderTokenRevoker revoker,
     IHttpClientFactory httpClientFactory,
@@ -29,6 +28,7 @@ internal sealed partial class OAuthConnectionService(
             ? await RevokeAsync(provider!, row, cancellationToken).ConfigureAwait(false)
             : RevocationOutcome.NotSupported(row.Provider);
         await store.DeleteAsync(row.Id, cancellationToken).ConfigureAwait(false);
+        secrets.Forget(row.Id);
         Log.Revoked(logger, row.Provider, row.Id, outcome.Status);
         return DisconnectResult.Disconnected(row.Id, row.Provider, configured ? provider!.DisplayName : row.Provider, outcome);
     }
@@ -39,10 +39,10 @@ internal sealed partial class OAuthConnectionService(
         string? refreshToken;
         try
         {
-            accessToken = protector.Unprotect(row.EncryptedAccessToken);
-            refreshToken = row.EncryptedRefreshToken is null ? null : protector.Unprotect(row.EncryptedRefreshToken);
+            accessToken = secrets.ReadAccessToken(row);
+            refreshToken = secrets.ReadRefreshToken(row);
         }
-        catch (CryptographicException)
+        catch (UnreadableSecretsException)
         {
             // A lost or unshared key ring must not leave the user unable to disconnect: forget the row all the same.
             return RevocationOutcome.Failed($"{provider.DisplayName} was not told: the stored tokens could not be decrypted (check the Data Protection key ring).");

@@ -14,7 +14,7 @@ namespace OAuth2Capture.Tokens;
 /// user-info probe (2xx = active, 401/403 = inactive). Verdicts are cached per token value for a short while.
 /// </summary>
 internal sealed class ProviderTokenValidator(
-    ITokenProtector protector,
+    TokenSecrets secrets,
     IHttpClientFactory httpClientFactory,
     IMemoryCache cache,
     TimeProvider time,
@@ -29,7 +29,17 @@ internal sealed class ProviderTokenValidator(
             return cached;
         }
 
-        var accessToken = protector.Unprotect(row.EncryptedAccessToken);
+        string accessToken;
+        try
+        {
+            accessToken = secrets.ReadAccessToken(row);
+        }
+        catch (UnreadableSecretsException)
+        {
+            return new TokenValidation(row.Id, TokenValidationState.Unknown, time.GetUtcNow(), "none",
+                $"The stored {provider.DisplayName} token cannot be decrypted by this instance, so {provider.DisplayName} was not asked.");
+        }
+
         var client = httpClientFactory.CreateClient(provider.HttpClientName);
         var verdict = provider.Descriptor.IntrospectionEndpoint is { } introspection
             ? await IntrospectAsync(provider, client, introspection, row.Id, accessToken, cancellationToken).ConfigureAwait(false)

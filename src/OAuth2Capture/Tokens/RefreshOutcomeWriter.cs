@@ -15,6 +15,7 @@ namespace OAuth2Capture.Tokens;
 internal sealed class RefreshOutcomeWriter(
     ITokenStore store,
     ITokenProtector protector,
+    TokenSecrets secrets,
     TimeProvider time,
     ILogger<TokenRefresher> logger,
     IReauthTransitionListener notifications,
@@ -258,7 +259,7 @@ internal sealed class RefreshOutcomeWriter(
         => TokenResult.ReauthRequired(row.Provider, row.Id, ConnectionRules.RecordedReason(row), null, row.LastError);
 
     public TokenResult ValidFrom(OAuthToken row)
-        => TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+        => TokenResult.Valid(row.Provider, row.Id, secrets.ReadAccessToken(row), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
 
     private static string Describe(OAuthProvider provider, TokenEndpointResponse response)
     {

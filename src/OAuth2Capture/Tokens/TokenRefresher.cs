@@ -16,7 +16,7 @@ namespace OAuth2Capture.Tokens;
 /// </summary>
 internal sealed class TokenRefresher(
     ITokenStore store,
-    ITokenProtector protector,
+    TokenSecrets secrets,
     IHttpClientFactory httpClientFactory,
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options,
@@ -123,8 +123,8 @@ internal sealed class TokenRefresher(
         string? refreshToken;
         try
         {
-            accessToken = protector.Unprotect(row.EncryptedAccessToken);
-            refreshToken = row.EncryptedRefreshToken is null ? null : protector.Unprotect(row.EncryptedRefreshToken);
+            accessToken = secrets.ReadAccessToken(row);
+            refreshToken = secrets.ReadRefreshToken(row);
         }
         catch
         {

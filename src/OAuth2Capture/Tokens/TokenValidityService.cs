@@ -14,7 +14,8 @@ namespace OAuth2Capture.Tokens;
 /// </summary>
 internal sealed class TokenValidityService(
     ITokenStore store,
-    ITokenProtector protector,
+    TokenSecrets secrets,
+    UnreadableSecretsAnswer unreadableSecrets,
     IOAuthProviderCatalog catalog,
     RefreshFlights coordinator,
     ReadFlights<(string OwnerId, string Provider)> latestReads,
@@ -111,6 +112,24 @@ internal sealed class TokenValidityService(
 
     private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
+        if (unreadableSecrets.IsKnownUnreadable(row))
+        {
+            return await unreadableSecrets.AnswerAsync(provider, row, failure: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await EvaluateReadableAsync(provider, row, ahead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnreadableSecretsException failure)
+        {
+            // Wherever the decrypt failed (here or in the refresher), one answer: see UnreadableSecretsAnswer.
+            return await unreadableSecrets.AnswerAsync(provider, row, failure, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TokenResult> EvaluateReadableAsync(OAuthProvider provider, OAuthToken row, RefreshAhead? ahead, CancellationToken cancellationToken)
+    {
         if (row.Status == ConnectionHealth.ReauthRequired)
         {
             // Known dead: answer from the store, never call the provider again until the user reconnects.
@@ -119,7 +138,7 @@ internal sealed class TokenValidityService(
 
         if (ConnectionRules.IsUsableAsIs(row, time.GetUtcNow(), options.CurrentValue.RefreshSkew, ahead))
         {
-            return TokenResult.Valid(row.Provider, row.Id, protector.Unprotect(row.EncryptedAccessToken), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
+            return TokenResult.Valid(row.Provider, row.Id, secrets.ReadAccessToken(row), row.TokenType, row.AccessTokenExpiresAt, row.Scope);
         }
 
         var waits = ahead?.WaitForHeldLease != false;

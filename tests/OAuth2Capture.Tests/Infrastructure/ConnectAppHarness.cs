@@ -55,7 +55,8 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
     /// framework making the lone scheme the default.
     /// </param>
     /// <param name="services">Adds or changes the app's services.</param>
-    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true, Action<IServiceCollection>? services = null)
+    /// <param name="keyRing">A Data Protection key ring directory; ephemeral keys when <see langword="null"/>.</param>
+    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true, Action<IServiceCollection>? services = null, DirectoryInfo? keyRing = null)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-web-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -65,7 +66,7 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(posts);
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        WebAppHarness.UseKeyRing(builder.Services, keyRing);
         builder.Services.AddControllersWithViews(); // TempData, for the one-time messages
         (namesDefaultScheme ? builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme) : builder.Services.AddAuthentication())
             .AddCookie(options => options.LoginPath = "/login");

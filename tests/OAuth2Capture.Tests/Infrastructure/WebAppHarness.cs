@@ -64,7 +64,10 @@ internal sealed class WebAppHarness : IAsyncDisposable
 
     public FakeLogCollector Logs => app.Services.GetFakeLogCollector();
 
-    public static async Task<WebAppHarness> StartAsync(DevProviderServer dev, Action<IServiceCollection>? services = null)
+    /// <param name="dev">The provider.</param>
+    /// <param name="services">Adds or changes the app's services.</param>
+    /// <param name="keyRing">A Data Protection key ring directory (real keys on disk, revocable through <c>IKeyManager</c>); ephemeral keys when <see langword="null"/>.</param>
+    public static async Task<WebAppHarness> StartAsync(DevProviderServer dev, Action<IServiceCollection>? services = null, DirectoryInfo? keyRing = null)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-web-tests-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -78,7 +81,7 @@ internal sealed class WebAppHarness : IAsyncDisposable
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        UseKeyRing(builder.Services, keyRing);
         builder.Services.AddAuthentication(TestScheme).AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(TestScheme, null);
         builder.Services.AddAuthorization();
         builder.Services.AddControllersWithViews().AddApplicationPart(typeof(WebAppHarness).Assembly);
@@ -215,6 +218,18 @@ internal sealed class WebAppHarness : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Ephemeral keys, or a real key ring in <paramref name="keyRing"/> (as an app with persisted keys has).</summary>
+    internal static void UseKeyRing(IServiceCollection services, DirectoryInfo? keyRing)
+    {
+        if (keyRing is null)
+        {
+            services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        }
+        else
+        {
+            services.AddDataProtection().SetApplicationName("oauth2capture-tests").PersistKeysToFileSystem(keyRing);
+        }
+    }
 
     private static void MapMinimalEndpoints(WebApplication app)
     {

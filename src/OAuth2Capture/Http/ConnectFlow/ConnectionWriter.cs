@@ -9,7 +9,7 @@ namespace OAuth2Capture.Http.ConnectFlow;
 /// Stores the tokens of a completed connect: a reconnect of an account updates its row in place and clears the re-auth
 /// status; a new account gets a new row; an account connected by another local user is never taken over.
 /// </summary>
-internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protector, TimeProvider time, ReauthNotificationDispatcher notifications)
+internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protector, TokenSecrets secrets, TimeProvider time, ReauthNotificationDispatcher notifications)
 {
     public async Task<(OAuthToken Row, bool Reconnected)> UpsertAsync(string ownerId, OAuthProvider provider, ProviderProfile profile, CapturedTokens tokens, CancellationToken cancellationToken)
     {
@@ -47,6 +47,7 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
 
             if (await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
             {
+                secrets.Forget(row.Id);
                 if (wasReauthRequired)
                 {
                     // This write flipped the row back to active: the one place a recovery is reported.
@@ -67,7 +68,14 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
         row.EncryptedAccessToken = protector.Protect(tokens.AccessToken);
 
         // A reconnect without a refresh token keeps the stored one (Google sends one only on first consent unless
-        // prompt=consent).
+        // prompt=consent), unless this instance cannot decrypt it: kept, it would make the reconnected row unreadable again
+        // at its first refresh.
+        if (tokens.RefreshToken is null && row.EncryptedRefreshToken is not null && !CanReadRefreshToken(row))
+        {
+            row.EncryptedRefreshToken = null;
+            row.RefreshTokenExpiresAt = null;
+        }
+
         if (tokens.RefreshToken is not null)
         {
             row.EncryptedRefreshToken = protector.Protect(tokens.RefreshToken);
@@ -85,6 +93,19 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
         row.FailingSince = null;
         row.AuthorizedAt = now;
         row.UpdatedAt = now;
+    }
+
+    private bool CanReadRefreshToken(OAuthToken row)
+    {
+        try
+        {
+            _ = secrets.ReadRefreshToken(row);
+            return true;
+        }
+        catch (UnreadableSecretsException)
+        {
+            return false;
+        }
     }
 }
 

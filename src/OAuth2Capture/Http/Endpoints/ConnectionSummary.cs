@@ -15,4 +15,5 @@ internal sealed record ConnectionSummary(
     DateTimeOffset ConnectedAt,
     DateTimeOffset? LastRefreshedAt,
     string ReconnectUrl,
-    string RevokeUrl);
+    string RevokeUrl,
+    string? Error = null);

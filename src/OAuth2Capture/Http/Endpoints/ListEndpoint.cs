@@ -17,6 +17,7 @@ internal static class ListEndpoint
         HttpContext context,
         IOwnerIdResolver ownerResolver,
         ITokenStore store,
+        TokenSecrets secrets,
         IOAuthProviderCatalog catalog,
         IAntiforgery antiforgery,
         TimeProvider time,
@@ -40,12 +41,13 @@ internal static class ListEndpoint
             var configured = catalog.TryGet(row.Provider, out var provider);
             var strategy = ConnectionRules.StrategyFor(catalog, row.Provider);
             var reason = ConnectionRules.ReauthReasonAt(row, strategy, now);
+            var state = OAuthStatusFeature.StateOf(reason, secrets, row);
             return new ConnectionSummary(
                 row.Id,
                 row.Provider,
                 configured ? provider!.DisplayName : row.Provider,
                 row.DisplayName,
-                (reason == ReauthReason.None ? ConnectionHealth.Active : ConnectionHealth.ReauthRequired).ToString(),
+                state.ToString(),
                 reason == ReauthReason.None ? null : reason.ToString(),
                 row.AccessTokenExpiresAt,
                 row.RefreshTokenExpiresAt,
@@ -54,7 +56,8 @@ internal static class ListEndpoint
                 row.CreatedAt,
                 row.LastRefreshedAt,
                 links.Connect(context.Request.PathBase, row.Provider, here),
-                links.Revoke(context.Request.PathBase, row.Id));
+                links.Revoke(context.Request.PathBase, row.Id),
+                state == OAuthConnectionState.Unavailable ? OAuth2CaptureErrorCodes.TokenUnreadable : null);
         }
 
         if (!OAuth2CaptureErrorWriter.WantsHtml(context.Request))
@@ -83,7 +86,8 @@ internal static class ListEndpoint
             {
                 var expires = (c.RefreshTokenExpiresAt ?? c.AccessTokenExpiresAt)?.ToString("u", CultureInfo.InvariantCulture) ?? "—";
                 html.Append("<tr><td>").Append(E(c.ProviderDisplayName)).Append("</td><td>").Append(E(c.AccountName)).Append("</td><td")
-                    .Append(c.Reason is null ? ">" : " class=\"dead\">").Append(E(c.Reason is null ? c.Status : $"Needs reconnecting ({c.Reason})"))
+                    .Append(c.Reason is null && c.Error is null ? ">" : " class=\"dead\">")
+                    .Append(E(c.Reason is not null ? $"Needs reconnecting ({c.Reason})" : c.Error is not null ? "Can't be used right now (a problem on our side)" : c.Status))
                     .Append("</td><td>").Append(E(expires)).Append(c.ExpiresSoon ? " (soon)" : string.Empty).Append("</td><td>")
                     .Append("<a href=\"").Append(E(c.ReconnectUrl)).Append("\">Reconnect</a> ")
                     .Append("<form method=\"post\" action=\"").Append(E(c.RevokeUrl)).Append("\" style=\"display:inline\">")
