@@ -163,9 +163,10 @@ internal sealed class RefreshOutcomeWriter(
     {
         RefreshLog.TemporarilyUnavailable(logger, provider.Name, row.Id, response.FailureKind, (int?)response.HttpStatus, response.RetryAfter);
 
-        // No HTTP answer (a timeout, a dropped connection): the provider may have processed the request and rotated the
-        // refresh token. End the lease but leave our name on it, as an interrupted refresh does.
-        await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.HttpStatus is null, cancellationToken).ConfigureAwait(false);
+        // Sent but unanswered (a timeout, a connection dropped after sending): the provider may have processed the request
+        // and rotated the refresh token. End the lease but leave our name on it, as an interrupted refresh does. A call the
+        // pipeline refused (open circuit) or that never connected sent nothing: no trail, the old refresh token is intact.
+        await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.OutcomeUnknown, cancellationToken).ConfigureAwait(false);
 
         // Refreshing ahead of expiry failed for a passing reason: the current token still works.
         return ConnectionRules.IsExpired(row, now)
