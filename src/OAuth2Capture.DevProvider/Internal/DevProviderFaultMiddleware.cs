@@ -169,6 +169,7 @@ internal sealed class DevProviderFaultMiddleware(
                     context.Response.Body = body;
                 }
 
+                stats.RecordWithheldTokenAnswer();
                 await HangAsync(context, hangRelease).ConfigureAwait(false);
                 break;
 

