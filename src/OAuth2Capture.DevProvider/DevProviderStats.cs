@@ -10,6 +10,7 @@ public sealed class DevProviderStats
     private long _refreshRequests;
     private long _authorizationRequests;
     private long _revocationRequests;
+    private long _withheldTokenAnswers;
 
     internal DevProviderStats()
     {
@@ -27,6 +28,12 @@ public sealed class DevProviderStats
     /// <summary>Gets the number of requests to the revocation endpoint.</summary>
     public long RevocationRequests => Interlocked.Read(ref _revocationRequests);
 
+    /// <summary>
+    /// Gets the number of token requests served for real whose answer was withheld (<see cref="DevTokenFault.HangAfterIssuing"/>),
+    /// counted once the grant was processed (for a refresh: once the refresh token was rotated).
+    /// </summary>
+    public long WithheldTokenAnswers => Interlocked.Read(ref _withheldTokenAnswers);
+
     /// <summary>Sets every counter back to zero.</summary>
     public void Reset()
     {
@@ -34,6 +41,7 @@ public sealed class DevProviderStats
         Interlocked.Exchange(ref _refreshRequests, 0);
         Interlocked.Exchange(ref _authorizationRequests, 0);
         Interlocked.Exchange(ref _revocationRequests, 0);
+        Interlocked.Exchange(ref _withheldTokenAnswers, 0);
     }
 
     internal void RecordTokenRequest(bool isRefresh)
@@ -48,4 +56,6 @@ public sealed class DevProviderStats
     internal void RecordAuthorizationRequest() => Interlocked.Increment(ref _authorizationRequests);
 
     internal void RecordRevocationRequest() => Interlocked.Increment(ref _revocationRequests);
+
+    internal void RecordWithheldTokenAnswer() => Interlocked.Increment(ref _withheldTokenAnswers);
 }

@@ -18,6 +18,13 @@ public enum DevTokenFault
     /// </summary>
     Hang,
 
+    /// <summary>
+    /// The request is served for real (a refresh grant rotates the refresh token) but the answer is never sent: the request
+    /// then hangs like <see cref="Hang"/>. Plays a provider that processed the request while the client crashed or lost
+    /// the connection.
+    /// </summary>
+    HangAfterIssuing,
+
     /// <summary>HTTP 502 with the <c>text/html</c> body <c>&lt;html&gt;&lt;body&gt;&lt;h1&gt;Bad Gateway&lt;/h1&gt;&lt;/body&gt;&lt;/html&gt;</c>.</summary>
     HtmlErrorPage,
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
+using OAuth2Capture.Http;
 using OAuth2Capture.Http.ConnectFlow;
 using OAuth2Capture.Http.Endpoints;
 
@@ -31,6 +32,7 @@ public static class OAuth2CaptureEndpointRouteBuilderExtensions
             services.GetRequiredService<ILogger<AppSignInSchemes>>());
         var prefix = services.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.PathPrefix;
         var group = endpoints.MapGroup(prefix);
+        group.AddEndpointFilter(StoreOutage.FilterAsync);
         group.MapGet(OAuth2CaptureRoutes.ListTemplate, ListEndpoint.HandleAsync).WithName(OAuth2CaptureRoutes.ListName);
         group.MapGet(OAuth2CaptureRoutes.ConnectTemplate, ConnectEndpoint.HandleAsync).WithName(OAuth2CaptureRoutes.ConnectName);
         group.MapGet(OAuth2CaptureRoutes.CallbackTemplate, (string provider) => Errors.UnknownProvider(provider)).WithName(OAuth2CaptureRoutes.CallbackName);

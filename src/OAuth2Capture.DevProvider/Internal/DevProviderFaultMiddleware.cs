@@ -159,6 +159,20 @@ internal sealed class DevProviderFaultMiddleware(
                 await HangAsync(context, hangRelease).ConfigureAwait(false);
                 break;
 
+            case DevTokenFault.HangAfterIssuing:
+                // OpenIddict serves the grant for real (a refresh token is rotated), but its answer never leaves.
+                var body = context.Response.Body;
+                await using (var withheld = new MemoryStream())
+                {
+                    context.Response.Body = withheld;
+                    await next(context).ConfigureAwait(false);
+                    context.Response.Body = body;
+                }
+
+                stats.RecordWithheldTokenAnswer();
+                await HangAsync(context, hangRelease).ConfigureAwait(false);
+                break;
+
             case DevTokenFault.HtmlErrorPage:
                 await WriteAsync(context, StatusCodes.Status502BadGateway, "text/html; charset=utf-8", HtmlErrorPageBody).ConfigureAwait(false);
                 break;

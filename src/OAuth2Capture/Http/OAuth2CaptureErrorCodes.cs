@@ -33,6 +33,12 @@ public static class OAuth2CaptureErrorCodes
     /// <summary>The provider is temporarily unavailable; retry after <c>Retry-After</c> (503).</summary>
     public const string TemporarilyUnavailable = "temporarily_unavailable";
 
+    /// <summary>
+    /// The app's own database (the connection store) could not be reached; nothing was changed, and the connection itself is
+    /// fine. Retry after <c>Retry-After</c> (503); the operator should check the database.
+    /// </summary>
+    public const string StoreUnavailable = Storage.StoreFailure.ErrorCode;
+
     /// <summary>The app's own provider configuration was rejected; the operator must act (500).</summary>
     public const string ConfigurationError = "configuration_error";
 

@@ -33,6 +33,21 @@ internal sealed class OAuthTokenRequirementEvaluator(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requirement);
+        try
+        {
+            return await EvaluateCoreAsync(context, requirement).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, context.RequestAborted) && !context.Response.HasStarted)
+        {
+            // The token service answers a store outage itself; this catches the filter's own reads (the loop guard's).
+            StoreOutage.Logged(context, exception.GetBaseException().Message, exception);
+            await OAuth2CaptureErrorWriter.WriteAsync(context, Endpoints.Errors.StoreUnavailableError(requirement.Provider, mapper.GetDisplayName(requirement.Provider))).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private async Task<bool> EvaluateCoreAsync(HttpContext context, OAuthTokenRequirement requirement)
+    {
         var ownerId = owners.GetOwnerId(context.User);
         if (ownerId is null)
         {

@@ -70,6 +70,7 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
                 Reason = result.Reason.ToString(),
                 ReauthUrl = context.GetConnectUrl(provider, context.GetCurrentLocalUrl()),
             },
+            TokenStatus.TemporarilyUnavailable when result.Error == Storage.StoreFailure.ErrorCode => StoreUnavailable(context, result, display),
             TokenStatus.TemporarilyUnavailable => new OAuth2CaptureError(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.TemporarilyUnavailable,
                 $"{display} is temporarily unavailable", message, "Try again in a moment; you don't need to reconnect.")
             {
@@ -93,6 +94,12 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
             ProviderDisplayName = display,
             Reason = result.Reason.ToString(),
         };
+    }
+
+    private static OAuth2CaptureError StoreUnavailable(HttpContext context, TokenResult result, string display)
+    {
+        StoreOutage.Logged(context, result.ErrorDescription ?? Storage.StoreFailure.ErrorCode, exception: null);
+        return Endpoints.Errors.StoreUnavailableError(result.Provider, display);
     }
 
     private OAuth2CaptureError ConfigurationError(HttpContext context, TokenResult result, string display, string message)

@@ -23,11 +23,12 @@ internal sealed partial class OAuthConnectionService(
             return DisconnectResult.NotFound(connectionId);
         }
 
+        // Delete first: when the store is unavailable nothing has happened yet (not a revoked grant left on a kept row).
+        await store.DeleteAsync(row.Id, cancellationToken).ConfigureAwait(false);
         var configured = catalog.TryGet(row.Provider, out var provider);
         var outcome = configured
             ? await RevokeAsync(provider!, row, cancellationToken).ConfigureAwait(false)
             : RevocationOutcome.NotSupported(row.Provider);
-        await store.DeleteAsync(row.Id, cancellationToken).ConfigureAwait(false);
         secrets.Forget(row.Id);
         Log.Revoked(logger, row.Provider, row.Id, outcome.Status);
         return DisconnectResult.Disconnected(row.Id, row.Provider, configured ? provider!.DisplayName : row.Provider, outcome);

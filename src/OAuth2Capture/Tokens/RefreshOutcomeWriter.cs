@@ -24,12 +24,16 @@ internal sealed class RefreshOutcomeWriter(
     /// <summary>How many times a refreshed result is merged onto a row that changed meanwhile before giving up.</summary>
     private const int MaxMergeAttempts = 3;
 
-    /// <summary>How many times a failing write of refreshed tokens is tried before they are given up as lost.</summary>
+    /// <summary>How many times a failing write of refreshed tokens is tried, unless the store is unavailable (then: while the lease lasts).</summary>
     private const int MaxStoreAttempts = 4;
+
+    private static readonly TimeSpan FirstStoreRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxStoreRetryDelay = TimeSpan.FromSeconds(1);
 
     public async Task<TokenResult> StoreRefreshedAsync(OAuthProvider provider, OAuthToken row, TokenEndpointResponse response, string leaseOwner, CancellationToken cancellationToken)
     {
         var usedRefreshToken = row.EncryptedRefreshToken;
+        var leaseEndsAt = row.RefreshLeaseExpiresAt ?? time.GetUtcNow();
         var accessToken = response.AccessToken!;
         var encryptedAccessToken = protector.Protect(accessToken);
         var encryptedRefreshToken = response.RefreshToken is null ? null : protector.Protect(response.RefreshToken);
@@ -39,7 +43,7 @@ internal sealed class RefreshOutcomeWriter(
             for (var attempt = 1; ; attempt++)
             {
                 ApplyRefreshed(row, response, encryptedAccessToken, encryptedRefreshToken, now);
-                if (await TryStoreAsync(row, cancellationToken).ConfigureAwait(false))
+                if (await TryStoreAsync(row, leaseEndsAt, cancellationToken).ConfigureAwait(false))
                 {
                     RefreshLog.Refreshed(logger, provider.Name, row.Id, response.RefreshToken is not null);
                     return TokenResult.Refreshed(provider.Name, row.Id, accessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
@@ -82,21 +86,26 @@ internal sealed class RefreshOutcomeWriter(
     }
 
     /// <summary>
-    /// Writes the refreshed row, retrying a failing write a few times: after a rotation these tokens exist nowhere else,
-    /// and a busy database (SQLite shared by several processes, a PostgreSQL fail-over) often recovers within a second.
+    /// Writes the refreshed row, retrying a failing write: after a rotation these tokens exist nowhere else. While the store
+    /// is unavailable (<see cref="StoreFailure"/>: PostgreSQL restarting or unreachable, SQLite locked) it keeps trying with
+    /// a growing delay for as long as our lease lasts, so other refreshers wait for us instead of spending the dead refresh
+    /// token; any other failure is tried a few times only.
     /// </summary>
-    private async Task<bool> TryStoreAsync(OAuthToken row, CancellationToken cancellationToken)
+    private async Task<bool> TryStoreAsync(OAuthToken row, DateTimeOffset leaseEndsAt, CancellationToken cancellationToken)
     {
+        var delay = FirstStoreRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException && attempt < MaxStoreAttempts)
+            catch (Exception exception) when (exception is not OperationCanceledException
+                && (attempt < MaxStoreAttempts || (StoreFailure.IsUnavailable(exception, cancellationToken) && time.GetUtcNow() + delay < leaseEndsAt)))
             {
                 RefreshLog.StoreRefreshedRetry(logger, row.Id, attempt, exception);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxStoreRetryDelay.Ticks));
             }
         }
     }
@@ -164,9 +173,10 @@ internal sealed class RefreshOutcomeWriter(
     {
         RefreshLog.TemporarilyUnavailable(logger, provider.Name, row.Id, response.FailureKind, (int?)response.HttpStatus, response.RetryAfter);
 
-        // No HTTP answer (a timeout, a dropped connection): the provider may have processed the request and rotated the
-        // refresh token. End the lease but leave our name on it, as an interrupted refresh does.
-        await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.HttpStatus is null, cancellationToken).ConfigureAwait(false);
+        // Sent but unanswered (a timeout, a connection dropped after sending): the provider may have processed the request
+        // and rotated the refresh token. End the lease but leave our name on it, as an interrupted refresh does. A call the
+        // pipeline refused (open circuit) or that never connected sent nothing: no trail, the old refresh token is intact.
+        await RecordErrorAsync(row, description, leaseOwner, keepTrail: response.OutcomeUnknown, cancellationToken).ConfigureAwait(false);
 
         // Refreshing ahead of expiry failed for a passing reason: the current token still works.
         return ConnectionRules.IsExpired(row, now)

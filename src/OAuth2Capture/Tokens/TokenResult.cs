@@ -128,6 +128,14 @@ public sealed class TokenResult
             ErrorDescription = errorDescription,
         };
 
+    /// <summary>
+    /// The connection store could not be reached (<c>Storage/StoreFailure.cs</c>): <see cref="TokenStatus.TemporarilyUnavailable"/>
+    /// with <see cref="Error"/> <c>store_unavailable</c>, so an app can tell this from an unavailable provider.
+    /// </summary>
+    internal static TokenResult StoreUnavailable(string provider, Guid? connectionId, Exception failure)
+        => TemporarilyUnavailable(provider, connectionId, Storage.StoreFailure.RetryAfter, Storage.StoreFailure.ErrorCode,
+            $"The connection store (the app's database) could not be reached ({failure.GetBaseException().Message}); nothing was changed. Retry shortly; the connection itself is not affected.");
+
     /// <summary>The refresh lease is held by another refresher and the caller chose not to wait (<see cref="HeldElsewhere"/>).</summary>
     internal static TokenResult RefreshHeldElsewhere(string provider, Guid connectionId, TimeSpan? retryAfter, string errorDescription)
         => new(TokenStatus.TemporarilyUnavailable, provider)

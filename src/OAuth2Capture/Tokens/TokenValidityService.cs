@@ -43,11 +43,19 @@ internal sealed class TokenValidityService(
             return cached;
         }
 
-        var (result, joined) = await latestReads.RunAsync(
-            (ownerId, configured.Name), (Service: this, OwnerId: ownerId, Provider: configured),
-            static (state, token) => state.Service.ReadLatestAsync(state.OwnerId, state.Provider, token), cancellationToken).ConfigureAwait(false);
-        CountJoin(joined, configured.Name);
-        return result;
+        try
+        {
+            var (result, joined) = await latestReads.RunAsync(
+                (ownerId, configured.Name), (Service: this, OwnerId: ownerId, Provider: configured),
+                static (state, token) => state.Service.ReadLatestAsync(state.OwnerId, state.Provider, token), cancellationToken).ConfigureAwait(false);
+            CountJoin(joined, configured.Name);
+            return result;
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+        {
+            // Documented never to throw for a passing failure: a store outage is one, like a provider outage.
+            return TokenResult.StoreUnavailable(configured.Name, connectionId: null, exception);
+        }
     }
 
     public async Task<TokenResult> GetValidTokenAsync(Guid connectionId, CancellationToken cancellationToken = default)
@@ -57,11 +65,18 @@ internal sealed class TokenValidityService(
             return cached;
         }
 
-        var (result, joined) = await connectionReads.RunAsync(
-            connectionId, (Service: this, ConnectionId: connectionId),
-            static (state, token) => state.Service.ReadConnectionAsync(state.ConnectionId, token), cancellationToken).ConfigureAwait(false);
-        CountJoin(joined, result.Provider);
-        return result;
+        try
+        {
+            var (result, joined) = await connectionReads.RunAsync(
+                connectionId, (Service: this, ConnectionId: connectionId),
+                static (state, token) => state.Service.ReadConnectionAsync(state.ConnectionId, token), cancellationToken).ConfigureAwait(false);
+            CountJoin(joined, result.Provider);
+            return result;
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+        {
+            return TokenResult.StoreUnavailable(string.Empty, connectionId, exception);
+        }
     }
 
     public async Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)

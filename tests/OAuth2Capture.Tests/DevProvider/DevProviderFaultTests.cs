@@ -73,6 +73,24 @@ public sealed class DevProviderFaultTests
     }
 
     [Fact]
+    public async Task HangAfterIssuing_rotates_the_refresh_token_but_never_answers()
+    {
+        await using var server = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var tokens = await DevProviderFlow.ObtainTokensAsync(server, "alice", Ct);
+        server.Faults.FailNextTokenRequests(DevTokenFault.HangAfterIssuing);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(1000));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DevProviderFlow.RefreshAsync(server, tokens.RefreshToken!, timeout.Token));
+        Assert.Equal(1, server.Stats.WithheldTokenAnswers);
+        using var reused = await DevProviderFlow.RefreshAsync(server, tokens.RefreshToken!, Ct);
+
+        // The withheld answer carried the only live refresh token: the old one was redeemed (no reuse leeway by default).
+        Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode);
+        Assert.Contains("invalid_grant", await reused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hang_does_not_hold_up_server_shutdown_and_the_hanging_request_fails()
     {
         var server = await DevProviderServer.StartAsync(cancellationToken: Ct);

@@ -136,6 +136,9 @@ internal sealed partial class ConnectFlowEvents(
                     : Error(StatusCodes.Status502BadGateway, OAuth2CaptureErrorCodes.CodeExchangeFailed, $"{provider.DisplayName} did not complete the connection",
                         $"{provider.DisplayName} refused to finish the connection ({exchange.Response.Error ?? "no error code"}{(exchange.Response.ErrorDescription is { } d ? ": " + d : string.Empty)}).",
                         "Try again; if it keeps failing, contact the site's operators.");
+            case { } failure when StoreFailure.IsUnavailable(failure, context.HttpContext.RequestAborted):
+                // Our database, not the provider: nothing was stored, and the authorization code is spent, so start again.
+                return Endpoints.Errors.StoreUnavailableError(provider.Name, provider.DisplayName) with { RetryUrl = retry };
             case CallbackStateException:
                 return Error(StatusCodes.Status400BadRequest, OAuth2CaptureErrorCodes.InvalidState, "This connection attempt expired or was already used",
                     $"The answer from {provider.DisplayName} could not be matched to a connection started in this browser (the link was reused, tampered with, or the browser's cookies were cleared).",

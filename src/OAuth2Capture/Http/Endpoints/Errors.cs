@@ -32,6 +32,20 @@ internal static class Errors
             ProviderDisplayName = provider.DisplayName,
         });
 
+    public static IResult StoreUnavailable() => new ErrorResult(StoreUnavailableError(provider: null, displayName: null));
+
+    /// <summary>The answer while the connection store cannot be reached, for endpoints and filters alike.</summary>
+    internal static OAuth2CaptureError StoreUnavailableError(string? provider, string? displayName)
+        => new(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.StoreUnavailable,
+            "Connected accounts are unavailable for a moment",
+            "This site could not reach its own database, so nothing was changed. Your connected accounts are not affected.",
+            "Try again in a few seconds; you don't need to reconnect.")
+        {
+            Provider = provider,
+            ProviderDisplayName = displayName,
+            RetryAfter = Storage.StoreFailure.RetryAfter,
+        };
+
     private static string Truncate(string value) => value.Length <= 50 ? value : value[..50] + "…";
 
     /// <summary>Defers to the writer so the answer is negotiated (problem details or page) at execution.</summary>

@@ -72,13 +72,15 @@ internal static class TokenEndpointClient
             }
             catch (Exception ex) when (ProviderCallFailure.TryClassify(ex, cancellationToken, out var how, out var retryAfter))
             {
+                var sent = ProviderCallFailure.MayHaveBeenSent(how, ex);
                 return how switch
                 {
                     UnansweredCall.CircuitOpen => TokenEndpointResponse.Failure(TokenEndpointFailureKind.CircuitOpen, null, null,
                         $"{provider.DisplayName} failed repeatedly; calls are paused for a while (circuit open).", retryAfter: retryAfter),
-                    UnansweredCall.Timeout => TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time."),
+                    UnansweredCall.Timeout => TokenEndpointResponse.Failure(TokenEndpointFailureKind.Timeout, null, null, $"{provider.DisplayName} did not answer in time.",
+                        outcomeUnknown: sent),
                     UnansweredCall.NetworkError => TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, null, null,
-                        $"{provider.DisplayName} could not be reached ({ProviderCallFailure.NetworkErrorOf(ex)})."),
+                        $"{provider.DisplayName} could not be reached ({ProviderCallFailure.NetworkErrorOf(ex)}).", outcomeUnknown: sent),
                 };
             }
 
@@ -91,8 +93,10 @@ internal static class TokenEndpointClient
                 }
                 catch (HttpRequestException ex)
                 {
+                    // A success whose body was lost may have carried a rotated refresh token we will never see.
                     return TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, response.StatusCode, null,
-                        $"{provider.DisplayName} answered HTTP {(int)response.StatusCode} but the body could not be read ({ex.HttpRequestError}).");
+                        $"{provider.DisplayName} answered HTTP {(int)response.StatusCode} but the body could not be read ({ex.HttpRequestError}).",
+                        outcomeUnknown: response.IsSuccessStatusCode);
                 }
 
                 return TokenEndpointResponseReader.Read(provider.DisplayName, response.StatusCode, response.Content.Headers.ContentType?.MediaType, Resilience.RetryAfterHeader.Read(response), body);

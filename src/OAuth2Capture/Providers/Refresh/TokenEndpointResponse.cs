@@ -48,6 +48,13 @@ internal sealed class TokenEndpointResponse
     /// <summary>Gets the provider's <c>Retry-After</c>, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the request may have reached the provider although no answer came back (a timeout,
+    /// a connection lost after sending), so the provider may have rotated the refresh token. <see langword="false"/> for an
+    /// answer and for a call that was never sent (an open circuit, a refused connection).
+    /// </summary>
+    public bool OutcomeUnknown { get; private init; }
+
     /// <summary>Creates a success.</summary>
     /// <param name="accessToken">The new access token.</param>
     /// <param name="refreshToken">The new refresh token, if any.</param>
@@ -78,10 +85,13 @@ internal sealed class TokenEndpointResponse
     /// <param name="errorDescription">A description, never containing token values.</param>
     /// <param name="errorSubcode">A provider-specific sub-code, if any.</param>
     /// <param name="retryAfter">The provider's Retry-After, if any.</param>
+    /// <param name="outcomeUnknown">Whether the request may have reached the provider without an answer (<see cref="OutcomeUnknown"/>).</param>
     /// <returns>The response.</returns>
-    public static TokenEndpointResponse Failure(TokenEndpointFailureKind kind, HttpStatusCode? httpStatus, string? error, string? errorDescription, string? errorSubcode = null, TimeSpan? retryAfter = null)
+    public static TokenEndpointResponse Failure(TokenEndpointFailureKind kind, HttpStatusCode? httpStatus, string? error, string? errorDescription, string? errorSubcode = null,
+        TimeSpan? retryAfter = null, bool outcomeUnknown = false)
         => new()
         {
+            OutcomeUnknown = outcomeUnknown,
             FailureKind = kind,
             HttpStatus = httpStatus,
             Error = error,
