@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Storage.Configurations;
 
 namespace OAuth2Capture.Http.ConnectFlow;
 
@@ -47,6 +48,14 @@ internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory
                 if (string.IsNullOrEmpty(id))
                 {
                     throw Failure(provider, $"{provider.DisplayName}'s user-info answer has no '{provider.Descriptor.UserIdJsonPath}'.", 502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
+                }
+
+                if (id.Length > OAuthTokenConfiguration.MaxProviderUserIdLength)
+                {
+                    // An id is identity: cutting it could merge two accounts, so it is refused, and nothing is stored.
+                    throw Failure(provider, string.Create(CultureInfo.InvariantCulture,
+                        $"{provider.DisplayName} identified the account with an id of {id.Length} characters; OAuth2Capture stores account ids of up to {OAuthTokenConfiguration.MaxProviderUserIdLength} characters (the OpenID Connect limit)."),
+                        502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
                 }
 
                 return new ProviderProfile(id, Read(document.RootElement, provider.Descriptor.DisplayNameJsonPath), body);
