@@ -154,6 +154,11 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
             builder.AddError($"{Key}:AttemptTimeout ({Format(resilience.AttemptTimeout)}) must not exceed {Key}:TotalTimeout ({Format(resilience.TotalTimeout)}).");
         }
 
+        if (resilience.ResponseBodyTimeout <= TimeSpan.Zero)
+        {
+            builder.AddError($"{Key}:ResponseBodyTimeout must be positive (found {Format(resilience.ResponseBodyTimeout)}).");
+        }
+
         if (resilience.RetryDelay < TimeSpan.Zero)
         {
             builder.AddError($"{Key}:RetryDelay must not be negative (found {Format(resilience.RetryDelay)}).");

@@ -62,6 +62,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<IOAuthProviderCatalog, OAuthProviderCatalog>();
         services.TryAddSingleton<ProviderResiliencePipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OAuth2Capture.Providers.Responses.ProviderResponseLimitFilter>());
 
         services.TryAddSingleton<RefreshFlights>();
         services.TryAddSingleton<ReadFlights<(string OwnerId, string Provider)>>();
