@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using OAuth2Capture.DevProvider.Internal;
 
@@ -14,6 +15,7 @@ public sealed class DevProviderFaults
     private readonly Queue<PendingTokenFault> _pending = new();
     private readonly DevProviderTokenOperations _tokens;
     private readonly DevProviderOptions _options;
+    private readonly ConcurrentDictionary<string, string> _displayNames = new(StringComparer.Ordinal);
     private CancellationTokenSource _hangRelease = new();
     private TimeSpan _accessTokenLifetime;
     private TimeSpan _refreshTokenLifetime;
@@ -220,7 +222,26 @@ public sealed class DevProviderFaults
     }
 
     /// <summary>
-    /// Clears queued token faults and <see cref="RejectClientSecret"/>, restores the configured lifetimes and releases
+    /// Makes the user-info endpoint answer <paramref name="displayName"/> as the <c>name</c> of <paramref name="subject"/>,
+    /// for example a name longer than an app's column, or one with emoji and combining marks; the subject stays as it is.
+    /// </summary>
+    /// <param name="subject">The user's subject (user name).</param>
+    /// <param name="displayName">The name to answer; <see langword="null"/> restores the default (<c>Alice Example</c> for <c>alice</c>).</param>
+    public void SetDisplayName(string subject, string? displayName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        if (displayName is null)
+        {
+            _displayNames.TryRemove(subject, out _);
+        }
+        else
+        {
+            _displayNames[subject] = displayName;
+        }
+    }
+
+    /// <summary>
+    /// Clears queued token faults, <see cref="RejectClientSecret"/> and names set with <see cref="SetDisplayName"/>, restores the configured lifetimes and releases
     /// requests hanging on <see cref="DevTokenFault.Hang"/> (their connections are aborted). Expired or revoked tokens stay so.
     /// </summary>
     public void Reset()
@@ -230,6 +251,7 @@ public sealed class DevProviderFaults
         {
             _pending.Clear();
             _rejectClientSecret = false;
+            _displayNames.Clear();
             _accessTokenLifetime = _options.AccessTokenLifetime;
             _refreshTokenLifetime = _options.RefreshTokenLifetime;
             released = _hangRelease;
@@ -239,6 +261,9 @@ public sealed class DevProviderFaults
         // The old source is not disposed: a request may be linking to its token right now.
         released.Cancel();
     }
+
+    /// <summary>The name set for a subject with <see cref="SetDisplayName"/>, if any.</summary>
+    internal string? DisplayNameOf(string subject) => _displayNames.TryGetValue(subject, out var name) ? name : null;
 
     /// <summary>
     /// Takes the next queued fault together with the token that <see cref="Reset"/> cancels to release a hang, in one step:

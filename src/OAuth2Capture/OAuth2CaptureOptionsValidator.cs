@@ -83,6 +83,7 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
                 "a lease that ends while its holder still waits for the provider lets a second instance refresh with the same refresh token.");
         }
 
+        ValidateStore(options.Store, builder);
         ValidateResilience(options.Resilience, builder);
 
         foreach (var (providerName, providerOptions) in options.Providers)
@@ -91,6 +92,33 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         }
 
         return builder.Build();
+    }
+
+    private static void ValidateStore(OAuth2CaptureStoreOptions? store, ValidateOptionsResultBuilder builder)
+    {
+        const string Key = $"{Section}:Store:ConnectionString";
+        if (store is not { Provider: OAuth2CaptureStoreProvider.PostgreSql })
+        {
+            return;
+        }
+
+        // Without this check Npgsql fails on first use with "Couldn't set data source" (the SQLite default's keyword),
+        // naming no key. The connection string is never echoed: it may hold a password.
+        if (string.IsNullOrWhiteSpace(store.ConnectionString) || store.ConnectionString == OAuth2CaptureDefaults.SqliteConnectionString)
+        {
+            builder.AddError($"{Key} is required when {Section}:Store:Provider is PostgreSql (for example 'Host=db.example;Database=oauth2capture;Username=app;Password=…'); " +
+                $"found {(string.IsNullOrWhiteSpace(store.ConnectionString) ? "none" : $"the SQLite default '{OAuth2CaptureDefaults.SqliteConnectionString}'")}.");
+            return;
+        }
+
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            builder.AddError($"{Key} is not a PostgreSQL connection string, which {Section}:Store:Provider PostgreSql needs: {ex.Message}");
+        }
     }
 
     private static readonly TimeSpan MinimumBreakerDuration = TimeSpan.FromMilliseconds(500);
@@ -124,6 +152,11 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         else if (resilience.TotalTimeout > TimeSpan.Zero && resilience.AttemptTimeout > resilience.TotalTimeout)
         {
             builder.AddError($"{Key}:AttemptTimeout ({Format(resilience.AttemptTimeout)}) must not exceed {Key}:TotalTimeout ({Format(resilience.TotalTimeout)}).");
+        }
+
+        if (resilience.ResponseBodyTimeout <= TimeSpan.Zero)
+        {
+            builder.AddError($"{Key}:ResponseBodyTimeout must be positive (found {Format(resilience.ResponseBodyTimeout)}).");
         }
 
         if (resilience.RetryDelay < TimeSpan.Zero)

@@ -40,4 +40,20 @@ public sealed class OAuth2CaptureResilienceOptions
 
     /// <summary>Gets or sets how long the breaker stays open. <value>Default: 15 seconds. Key: <c>OAuth2Capture:Resilience:CircuitBreakerBreakDuration</c>.</value></summary>
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets the largest provider answer read, in bytes (token, user-info and introspection bodies); a larger
+    /// one is not read further and the call fails with an error naming the provider and this key.
+    /// <value>Default: 1 MiB (1048576). Key: <c>OAuth2Capture:Resilience:MaxResponseSize</c>.</value></summary>
+    [Range(1024L, 1L << 30)]
+    public long MaxResponseSize { get; set; } = 1L << 20;
+
+    /// <summary>Gets or sets how deeply a provider's JSON answer may nest; a deeper one is refused without being parsed further.
+    /// <value>Default: 64. Key: <c>OAuth2Capture:Resilience:MaxResponseJsonDepth</c>.</value></summary>
+    [Range(8, 1024)]
+    public int MaxResponseJsonDepth { get; set; } = 64;
+
+    /// <summary>Gets or sets how long a provider may take to send the body of its answer once its headers arrived (a body
+    /// that drips or never ends); <see cref="TotalTimeout"/> bounds the wait for the headers.
+    /// <value>Default: 10 seconds. Key: <c>OAuth2Capture:Resilience:ResponseBodyTimeout</c>.</value></summary>
+    public TimeSpan ResponseBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

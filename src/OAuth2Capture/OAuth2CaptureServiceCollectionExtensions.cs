@@ -65,6 +65,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
             registry.BuilderNameFormatter = key => $"OAuth2Capture.{key.Provider}");
         services.TryAddSingleton<ProviderResiliencePipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OAuth2Capture.Providers.Responses.ProviderResponseLimitFilter>());
 
         services.TryAddSingleton<RefreshFlights>();
         services.TryAddSingleton<ReadFlights<(string OwnerId, string Provider)>>();

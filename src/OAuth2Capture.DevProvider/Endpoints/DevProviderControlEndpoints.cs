@@ -12,6 +12,7 @@ namespace OAuth2Capture.DevProvider.Endpoints;
 /// <list type="bullet">
 /// <item><c>POST /dev/users/{sub}/expire-refresh-tokens</c>, <c>/expire-access-tokens</c>, <c>/revoke</c>
 /// (add <c>?clientId=…</c> to touch only the tokens issued to one client)</item>
+/// <item><c>POST /dev/users/{sub}/display-name?value=…</c> (the user-info <c>name</c>; without <c>value</c>, the default)</item>
 /// <item><c>POST /dev/faults/token?kind=TooManyRequests&amp;count=1&amp;retryAfter=2</c> (retryAfter in seconds)</item>
 /// <item><c>POST /dev/faults/reject-client-secret?enabled=true</c></item>
 /// <item><c>POST /dev/lifetimes?accessToken=60&amp;refreshToken=3600</c> (seconds; omitted = configured default)</item>
@@ -49,6 +50,12 @@ internal static class DevProviderControlEndpoints
             => Results.Json(new { subject = sub, clientId, affected = clientId is { Length: > 0 } client
                 ? await faults.RevokeGrantAsync(sub, client, ct).ConfigureAwait(false)
                 : await faults.RevokeGrantAsync(sub, ct).ConfigureAwait(false) }));
+
+        group.MapPost("/users/{sub}/display-name", static (string sub, string? value, DevProviderFaults faults) =>
+        {
+            faults.SetDisplayName(sub, value);
+            return Results.Json(new { subject = sub, displayName = value });
+        });
 
         group.MapPost("/faults/token", static (string kind, int? count, double? retryAfter, DevProviderFaults faults) =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OAuth2Capture.DevProvider.Internal;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -25,10 +26,11 @@ internal static class DevProviderUserInfoEndpoint
         }
 
         var user = DevUserDirectory.Describe(subject);
+        var faults = context.RequestServices.GetRequiredService<DevProviderFaults>();
         return Results.Json(new Dictionary<string, string>
         {
             [Claims.Subject] = user.Subject,
-            [Claims.Name] = user.Name,
+            [Claims.Name] = faults.DisplayNameOf(subject) ?? user.Name,
             [Claims.PreferredUsername] = user.Subject,
             [Claims.Email] = user.Email,
         });

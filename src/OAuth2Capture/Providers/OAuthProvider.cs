@@ -1,10 +1,13 @@
+using OAuth2Capture.Providers.Responses;
+
 namespace OAuth2Capture.Providers;
 
 /// <summary>A configured provider: its descriptor with the app's overrides applied, plus the app's client credentials.</summary>
 public sealed class OAuthProvider
 {
-    internal OAuthProvider(OAuthProviderDescriptor descriptor, string clientId, string clientSecret, IReadOnlyList<string> scopes, string? userAgent, bool isBuiltIn)
+    internal OAuthProvider(OAuthProviderDescriptor descriptor, string clientId, string clientSecret, IReadOnlyList<string> scopes, string? userAgent, bool isBuiltIn, ProviderResponseLimits responseLimits)
     {
+        ResponseLimits = responseLimits;
         Descriptor = descriptor;
         ClientId = clientId;
         ClientSecret = clientSecret;
@@ -36,6 +39,9 @@ public sealed class OAuthProvider
 
     /// <summary>Gets a value indicating whether this is one of the built-in providers (as opposed to a generic one from configuration).</summary>
     public bool IsBuiltIn { get; }
+
+    /// <summary>Gets the bounds on this provider's answers (<c>OAuth2Capture:Resilience</c>).</summary>
+    internal ProviderResponseLimits ResponseLimits { get; }
 
     /// <summary>Gets the name of the <see cref="System.Net.Http.IHttpClientFactory"/> client used for this provider.</summary>
     public string HttpClientName => OAuth2CaptureDefaults.HttpClientNamePrefix + Name;

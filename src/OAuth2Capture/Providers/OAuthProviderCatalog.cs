@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using OAuth2Capture.Providers.BuiltIn;
 using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Providers.Responses;
 
 namespace OAuth2Capture.Providers;
 
@@ -25,9 +26,10 @@ internal sealed class OAuthProviderCatalog : IOAuthProviderCatalog
     public OAuthProviderCatalog(IOptions<OAuth2CaptureOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var limits = ProviderResponseLimits.From(options.Value.Resilience);
         foreach (var (name, providerOptions) in options.Value.Providers)
         {
-            var provider = Build(name, providerOptions);
+            var provider = Build(name, providerOptions, limits);
             providers[provider.Name] = provider;
         }
 
@@ -59,8 +61,9 @@ internal sealed class OAuthProviderCatalog : IOAuthProviderCatalog
     /// <summary>Builds one configured provider.</summary>
     /// <param name="name">The configuration key.</param>
     /// <param name="options">The provider's options.</param>
+    /// <param name="limits">The bounds on its answers; the defaults when <see langword="null"/>.</param>
     /// <returns>The provider.</returns>
-    internal static OAuthProvider Build(string name, OAuthProviderOptions options)
+    internal static OAuthProvider Build(string name, OAuthProviderOptions options, ProviderResponseLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -99,7 +102,8 @@ internal sealed class OAuthProviderCatalog : IOAuthProviderCatalog
             options.ClientSecret ?? throw new InvalidOperationException($"{OAuth2CaptureOptionsValidator.ProviderKey(name)}:ClientSecret is required."),
             scopes,
             options.UserAgent,
-            isBuiltIn);
+            isBuiltIn,
+            limits ?? ProviderResponseLimits.Default);
     }
 
     private static OAuthProviderDescriptor Generic(string name, OAuthProviderOptions options)

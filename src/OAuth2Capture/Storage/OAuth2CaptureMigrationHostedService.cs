@@ -1,9 +1,12 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace OAuth2Capture.Storage;
 
@@ -113,6 +116,7 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
     /// </summary>
     private async Task MigrateUnderAdvisoryLockAsync(DbContext context, CancellationToken cancellationToken)
     {
+        await EnsurePostgreSqlDatabaseAsync(context, cancellationToken).ConfigureAwait(false);
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -132,6 +136,37 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
         }
     }
 
+    /// <summary>
+    /// EF Core's own <c>Migrate</c> creates a missing database first; the advisory lock needs a connection before that, so
+    /// the database is created here, the same way (through the admin database), when the connection's role may.
+    /// </summary>
+    private async Task EnsurePostgreSqlDatabaseAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var creator = context.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder(context.Database.GetConnectionString());
+        try
+        {
+            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            Log.DatabaseCreated(logger, settings.Database);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance starting at the same moment created it first.
+        }
+        catch (PostgresException ex)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database '{settings.Database}' named by {OAuth2CaptureDefaults.ConfigurationSection}:Store:ConnectionString does not exist, and it could not be created " +
+                $"as role '{settings.Username}' ({ex.SqlState}: {ex.MessageText}). Create it (CREATE DATABASE \"{settings.Database}\"), let the role create databases (CREATEDB), " +
+                $"or point {OAuth2CaptureDefaults.ConfigurationSection}:Store:ConnectionString at an existing database.", ex);
+        }
+    }
+
     /// <inheritdoc/>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -148,5 +183,9 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
         [LoggerMessage(EventId = 4003, EventName = "StoreWriteAheadLogRefused", Level = LogLevel.Warning,
             Message = "The OAuth2Capture SQLite store stays in journal mode {JournalMode} instead of WAL (another process holds the file, or the file system cannot share memory); readers may block writers.")]
         public static partial void WriteAheadLogRefused(ILogger logger, string? journalMode);
+
+        [LoggerMessage(EventId = 4010, EventName = "StoreDatabaseCreated", Level = LogLevel.Information,
+            Message = "Created the missing PostgreSQL database {Database} for the OAuth2Capture store.")]
+        public static partial void DatabaseCreated(ILogger logger, string? database);
     }
 }

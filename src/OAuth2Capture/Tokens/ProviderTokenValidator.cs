@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Providers.Responses;
 using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Tokens;
@@ -58,7 +59,7 @@ internal sealed class ProviderTokenValidator(
     private async Task<TokenValidation> IntrospectAsync(OAuthProvider provider, HttpClient client, string endpoint, Guid id, string accessToken, CancellationToken cancellationToken)
     {
         using var request = TokenEndpointClient.CreateFormPost(provider, endpoint, [new("token", accessToken), new("token_type_hint", "access_token")]);
-        var (status, body, failure) = await SendAsync(provider, client, request, cancellationToken).ConfigureAwait(false);
+        var (status, body, failure) = await SendAsync(provider, client, request, readBody: true, cancellationToken).ConfigureAwait(false);
         if (failure is not null || status != HttpStatusCode.OK)
         {
             return new TokenValidation(id, TokenValidationState.Unknown, time.GetUtcNow(), "introspection", failure ?? $"{provider.DisplayName} introspection answered HTTP {(int)status}.");
@@ -66,7 +67,12 @@ internal sealed class ProviderTokenValidator(
 
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = ProviderJson.Parse(body, provider.ResponseLimits.MaxJsonDepth, out var tooDeep);
+            if (document is null || tooDeep)
+            {
+                return new TokenValidation(id, TokenValidationState.Unknown, time.GetUtcNow(), "introspection", provider.ResponseLimits.TooDeep(provider.DisplayName, (int)status));
+            }
+
             var active = document.RootElement.TryGetProperty("active", out var value) && value.ValueKind == JsonValueKind.True;
             return new TokenValidation(id, active ? TokenValidationState.Active : TokenValidationState.Inactive, time.GetUtcNow(), "introspection");
         }
@@ -81,7 +87,7 @@ internal sealed class ProviderTokenValidator(
         using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        var (status, _, failure) = await SendAsync(provider, client, request, cancellationToken).ConfigureAwait(false);
+        var (status, _, failure) = await SendAsync(provider, client, request, readBody: false, cancellationToken).ConfigureAwait(false);
         var state = failure is not null ? TokenValidationState.Unknown : status switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => TokenValidationState.Inactive,
@@ -92,13 +98,19 @@ internal sealed class ProviderTokenValidator(
             state == TokenValidationState.Unknown ? failure ?? $"{provider.DisplayName} user-info answered HTTP {(int)status}." : null);
     }
 
-    private static async Task<(HttpStatusCode Status, string Body, string? Failure)> SendAsync(OAuthProvider provider, HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends the request; the body, when read, is read within the provider's bounds (a probe needs only the status).</summary>
+    private static async Task<(HttpStatusCode Status, string Body, string? Failure)> SendAsync(OAuthProvider provider, HttpClient client, HttpRequestMessage request, bool readBody, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return (response.StatusCode, body, null);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!readBody)
+            {
+                return (response.StatusCode, string.Empty, null);
+            }
+
+            var (body, failure) = await ProviderResponseBody.ReadAsync(provider, response, cancellationToken).ConfigureAwait(false);
+            return (response.StatusCode, body ?? string.Empty, failure?.ErrorDescription);
         }
         catch (Exception ex) when (OAuth2Capture.Providers.Resilience.ProviderCallFailure.IsUnanswered(ex, cancellationToken))
         {

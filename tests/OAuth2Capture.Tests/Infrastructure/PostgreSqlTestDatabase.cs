@@ -63,6 +63,26 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
         return new PostgreSqlTestDatabase(name, builder.ConnectionString);
     }
 
+    /// <summary>Names a fresh database that does not exist yet (dropped on dispose if something created it).</summary>
+    public static PostgreSqlTestDatabase Reserve(int maxPoolSize = 20)
+    {
+        var server = RequireServer();
+        var name = $"oauth2capture_test_{Guid.NewGuid():N}";
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = maxPoolSize };
+        return new PostgreSqlTestDatabase(name, builder.ConnectionString);
+    }
+
+    /// <summary>Whether the database exists on the server.</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM pg_database WHERE datname = @name";
+        command.Parameters.AddWithValue("name", Name);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
     /// <summary>Creates a database with the library's PostgreSQL migrations applied.</summary>
     public static async Task<PostgreSqlTestDatabase> CreateMigratedAsync(CancellationToken cancellationToken = default)
     {

@@ -35,6 +35,9 @@ public sealed class OAuth2CaptureOptionsValidatorTests
     [InlineData("Resilience:AttemptTimeout=-00:00:01", "OAuth2Capture:Resilience:AttemptTimeout must be positive")]
     [InlineData("Resilience:MaxRetryAttempts=50", "OAuth2Capture:Resilience:MaxRetryAttempts: ")]
     [InlineData("Resilience:CircuitBreakerFailureRatio=2", "OAuth2Capture:Resilience:CircuitBreakerFailureRatio: ")]
+    [InlineData("Store:Provider=PostgreSql", "OAuth2Capture:Store:ConnectionString is required when OAuth2Capture:Store:Provider is PostgreSql")]
+    [InlineData("Store:Provider=PostgreSql;Store:ConnectionString= ", "OAuth2Capture:Store:ConnectionString is required when OAuth2Capture:Store:Provider is PostgreSql")]
+    [InlineData("Store:Provider=PostgreSql;Store:ConnectionString=Data Source=app.db", "OAuth2Capture:Store:ConnectionString is not a PostgreSQL connection string")]
     [InlineData("ReauthLoopThreshold=0", "OAuth2Capture:ReauthLoopThreshold must be at least 1 (found 0).")]
     [InlineData("ReauthLoopWindow=00:00:00", "OAuth2Capture:ReauthLoopWindow must be positive")]
     public void Validate_with_invalid_setting_fails_naming_the_key(string settings, string expected)
@@ -52,6 +55,8 @@ public sealed class OAuth2CaptureOptionsValidatorTests
     [InlineData("Providers:reddit:ClientId=id;Providers:reddit:ClientSecret=secret;Providers:reddit:UserAgent=web:com.example.app:1.0 (by /u/example)")]
     [InlineData("Providers:GitHub:ClientId=id;Providers:GitHub:ClientSecret=secret;RefreshSkew=00:00:00")]
     [InlineData("RefreshLeaseDuration=00:00:03;Resilience:TotalTimeout=00:00:02;Resilience:AttemptTimeout=00:00:01")]
+    [InlineData("Store:Provider=PostgreSql;Store:ConnectionString=Host=db.example")]
+    [InlineData("Store:Provider=Sqlite;Store:ConnectionString=Data Source=app.db")]
     public void Validate_with_valid_settings_succeeds(string settings)
     {
         var result = Validate(settings);

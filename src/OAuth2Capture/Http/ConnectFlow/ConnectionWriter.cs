@@ -1,6 +1,7 @@
 using OAuth2Capture.Providers;
 using OAuth2Capture.Reauth;
 using OAuth2Capture.Storage;
+using OAuth2Capture.Storage.Configurations;
 using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Http.ConnectFlow;
@@ -63,7 +64,7 @@ internal sealed class ConnectionWriter(ITokenStore store, ITokenProtector protec
 
     private void Apply(OAuthToken row, ProviderProfile profile, CapturedTokens tokens, DateTimeOffset now)
     {
-        row.DisplayName = profile.DisplayName ?? row.DisplayName;
+        row.DisplayName = StoredText.Truncate(profile.DisplayName, OAuthTokenConfiguration.MaxDisplayNameLength) ?? row.DisplayName;
         row.ProfileJson = profile.Json;
         row.EncryptedAccessToken = protector.Protect(tokens.AccessToken);
 

@@ -2,11 +2,14 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.Refresh;
+using OAuth2Capture.Providers.Responses;
+using OAuth2Capture.Storage.Configurations;
 
 namespace OAuth2Capture.Http.ConnectFlow;
 
 /// <summary>Asks the provider who the connected account is, and reads its id and display name with the descriptor's JSON paths.</summary>
-internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory)
+internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory, TimeProvider time)
 {
     public async Task<ProviderProfile> ReadAsync(OAuthProvider provider, string accessToken, CancellationToken cancellationToken)
     {
@@ -22,7 +25,7 @@ internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory
         HttpResponseMessage response;
         try
         {
-            response = await httpClientFactory.CreateClient(provider.HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await httpClientFactory.CreateClient(provider.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (OAuth2Capture.Providers.Resilience.ProviderCallFailure.IsUnanswered(ex, cancellationToken))
         {
@@ -31,7 +34,12 @@ internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var (body, unreadable) = await ProviderResponseBody.ReadAsync(provider, response, cancellationToken).ConfigureAwait(false);
+            if (unreadable is not null)
+            {
+                throw Unreadable(provider, unreadable);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
@@ -42,14 +50,27 @@ internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory
 
             try
             {
-                using var document = JsonDocument.Parse(body);
-                var id = Read(document.RootElement, provider.Descriptor.UserIdJsonPath);
+                using var document = ProviderJson.Parse(body!, provider.ResponseLimits.MaxJsonDepth, out var tooDeep);
+                if (tooDeep)
+                {
+                    throw Unreadable(provider, ProviderResponseBody.TooDeep(provider, response));
+                }
+
+                var id = Read(document!.RootElement, provider.Descriptor.UserIdJsonPath);
                 if (string.IsNullOrEmpty(id))
                 {
                     throw Failure(provider, $"{provider.DisplayName}'s user-info answer has no '{provider.Descriptor.UserIdJsonPath}'.", 502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
                 }
 
-                return new ProviderProfile(id, Read(document.RootElement, provider.Descriptor.DisplayNameJsonPath), body);
+                if (id.Length > OAuthTokenConfiguration.MaxProviderUserIdLength)
+                {
+                    // An id is identity: cutting it could merge two accounts, so it is refused, and nothing is stored.
+                    throw Failure(provider, string.Create(CultureInfo.InvariantCulture,
+                        $"{provider.DisplayName} identified the account with an id of {id.Length} characters; OAuth2Capture stores account ids of up to {OAuthTokenConfiguration.MaxProviderUserIdLength} characters (the OpenID Connect limit)."),
+                        502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
+                }
+
+                return new ProviderProfile(id, Read(document.RootElement, provider.Descriptor.DisplayNameJsonPath), body!);
             }
             catch (JsonException)
             {
@@ -77,6 +98,12 @@ internal sealed class ProviderProfileReader(IHttpClientFactory httpClientFactory
             _ => null,
         };
     }
+
+    /// <summary>An answer past the provider's bounds: the provider's failure classifier says whether it is passing (503) or not (502).</summary>
+    private ConnectFlowException Unreadable(OAuthProvider provider, TokenEndpointResponse failure)
+        => provider.Descriptor.FailureClassifier.Classify(failure, new(time.GetUtcNow())).Status == TokenStatus.TemporarilyUnavailable
+            ? Failure(provider, $"Asked who the account is: {failure.ErrorDescription}", 503, OAuth2CaptureErrorCodes.ProviderUnavailable)
+            : Failure(provider, $"Asked who the account is: {failure.ErrorDescription}", 502, OAuth2CaptureErrorCodes.CodeExchangeFailed);
 
     private static ConnectFlowException Failure(OAuthProvider provider, string detail, int status, string code)
         => new(new OAuth2CaptureError(status, code, $"Could not connect {provider.DisplayName}", detail,

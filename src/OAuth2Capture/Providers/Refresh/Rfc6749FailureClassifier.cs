@@ -31,6 +31,13 @@ internal sealed class Rfc6749FailureClassifier : ITokenFailureClassifier
             case TokenEndpointFailureKind.NetworkError:
             case TokenEndpointFailureKind.CircuitOpen:
                 return (TokenStatus.TemporarilyUnavailable, ReauthReason.None);
+            case TokenEndpointFailureKind.OversizedResponse:
+                // An answer past the bounds (too large, nested too deep) repeats on a retry, so it is not transient, unless
+                // it came with a status that says so (a proxy's huge 502 page). Nothing the app's settings caused, so the
+                // user reconnects; the error names the provider and the key that raises the bound.
+                return failure.HttpStatus is { } status && ((int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
+                    ? (TokenStatus.TemporarilyUnavailable, ReauthReason.None)
+                    : (TokenStatus.ReauthRequired, ReauthReason.ProviderRejected);
             case TokenEndpointFailureKind.MalformedResponse:
                 // An HTML page where a token response belongs, with a non-5xx status, is a wrong endpoint or a login
                 // wall: the operator's to fix. A truncated or odd body is treated as transient.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using OAuth2Capture.Providers.Resilience;
+using OAuth2Capture.Providers.Responses;
 
 namespace OAuth2Capture.Providers.Refresh;
 
@@ -68,7 +69,8 @@ internal static class TokenEndpointClient
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                // Headers only: the body is read below within the provider's bounds, never buffered whole by the client.
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ProviderCallFailure.TryClassify(ex, cancellationToken, out var how, out var retryAfter))
             {
@@ -86,20 +88,9 @@ internal static class TokenEndpointClient
 
             using (response)
             {
-                string body;
-                try
-                {
-                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (HttpRequestException ex)
-                {
-                    // A success whose body was lost may have carried a rotated refresh token we will never see.
-                    return TokenEndpointResponse.Failure(TokenEndpointFailureKind.NetworkError, response.StatusCode, null,
-                        $"{provider.DisplayName} answered HTTP {(int)response.StatusCode} but the body could not be read ({ex.HttpRequestError}).",
-                        outcomeUnknown: response.IsSuccessStatusCode);
-                }
-
-                return TokenEndpointResponseReader.Read(provider.DisplayName, response.StatusCode, response.Content.Headers.ContentType?.MediaType, Resilience.RetryAfterHeader.Read(response), body);
+                var (body, failure) = await ProviderResponseBody.ReadAsync(provider, response, cancellationToken).ConfigureAwait(false);
+                return failure ?? TokenEndpointResponseReader.Read(provider.DisplayName, response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                    RetryAfterHeader.Read(response), body!, provider.ResponseLimits);
             }
         }
     }

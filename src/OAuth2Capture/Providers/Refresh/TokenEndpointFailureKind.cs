@@ -23,4 +23,10 @@ internal enum TokenEndpointFailureKind
 
     /// <summary>The provider answered something that is not a usable token response (HTML page, malformed JSON, no access token).</summary>
     MalformedResponse,
+
+    /// <summary>
+    /// The answer broke a bound on what a provider may send (its body over <c>OAuth2Capture:Resilience:MaxResponseSize</c>,
+    /// or JSON nested deeper than <c>MaxResponseJsonDepth</c>) and was not read. A body too slow to arrive is a <see cref="Timeout"/>.
+    /// </summary>
+    OversizedResponse,
 }

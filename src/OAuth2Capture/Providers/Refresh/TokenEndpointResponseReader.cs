@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using OAuth2Capture.Providers.Responses;
 
 namespace OAuth2Capture.Providers.Refresh;
 
@@ -16,8 +17,9 @@ internal static class TokenEndpointResponseReader
     // Lifetimes beyond 100 years (or "Infinity", which double.TryParse accepts) are capped instead of overflowing TimeSpan.
     private const double MaxLifetimeSeconds = 100 * 365.25 * 24 * 3600;
 
-    public static TokenEndpointResponse Read(string providerName, HttpStatusCode status, string? mediaType, TimeSpan? retryAfter, string body)
+    public static TokenEndpointResponse Read(string providerName, HttpStatusCode status, string? mediaType, TimeSpan? retryAfter, string body, ProviderResponseLimits? limits = null)
     {
+        limits ??= ProviderResponseLimits.Default;
         var code = (int)status;
         var trimmed = body.AsSpan().TrimStart();
         var looksJson = trimmed.Length > 0 && trimmed[0] == '{';
@@ -25,10 +27,15 @@ internal static class TokenEndpointResponseReader
 
         if (looksJson)
         {
-            JsonDocument document;
+            JsonDocument? document;
             try
             {
-                document = JsonDocument.Parse(body);
+                document = ProviderJson.Parse(body, limits.MaxJsonDepth, out var tooDeep);
+                if (document is null || tooDeep)
+                {
+                    return TokenEndpointResponse.Failure(TokenEndpointFailureKind.OversizedResponse, status, "response_too_deep",
+                        limits.TooDeep(providerName, code), retryAfter: retryAfter);
+                }
             }
             catch (JsonException)
             {

@@ -128,7 +128,8 @@ internal sealed class ProviderTokenRevoker
 
             try
             {
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                // Only the status matters (RFC 7009 §2.2): the body is never read, so no answer's size or pace can hold the disconnect.
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return RevocationOutcome.Revoked(response.StatusCode);

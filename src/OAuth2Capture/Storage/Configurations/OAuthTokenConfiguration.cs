@@ -14,6 +14,15 @@ internal sealed class OAuthTokenConfiguration(bool storeDatesAsUtcTicks) : IEnti
     /// <summary>The longest <see cref="OAuthToken.RefreshLeaseOwner"/> stored.</summary>
     public const int MaxLeaseOwnerLength = 100;
 
+    /// <summary>
+    /// The longest <see cref="OAuthToken.ProviderUserId"/> stored: OpenID Connect's bound on <c>sub</c> (255 ASCII
+    /// characters). An id is identity, so a longer one is refused at connect, never cut.
+    /// </summary>
+    public const int MaxProviderUserIdLength = 255;
+
+    /// <summary>The longest <see cref="OAuthToken.DisplayName"/> stored; a longer name is cut with an ellipsis (<see cref="StoredText"/>).</summary>
+    public const int MaxDisplayNameLength = 200;
+
     // SQLite has no date type: EF Core stores DateTimeOffset as text there and refuses to compare or order it on the
     // server. UTC ticks sort and compare as integers, and lose nothing but the offset (values come back as UTC).
     private static readonly ValueConverter<DateTimeOffset, long> UtcTicks = new(
@@ -35,11 +44,14 @@ internal sealed class OAuthTokenConfiguration(bool storeDatesAsUtcTicks) : IEnti
 
         builder.Property(token => token.OwnerId).IsRequired().HasMaxLength(200);
         builder.Property(token => token.Provider).IsRequired().HasMaxLength(50);
-        builder.Property(token => token.ProviderUserId).IsRequired().HasMaxLength(200);
-        builder.Property(token => token.DisplayName).HasMaxLength(200);
+        builder.Property(token => token.ProviderUserId).IsRequired().HasMaxLength(MaxProviderUserIdLength);
+        builder.Property(token => token.DisplayName).HasMaxLength(MaxDisplayNameLength);
         builder.Property(token => token.EncryptedAccessToken).IsRequired();
-        builder.Property(token => token.TokenType).HasMaxLength(40);
-        builder.Property(token => token.Scope).HasMaxLength(2000);
+
+        // The provider chooses these and no standard bounds them (a Google grant lists every scope as a URL): unbounded
+        // text, so a legal answer never fails the write. Provider answers themselves are bounded in size when read.
+        builder.Property(token => token.TokenType);
+        builder.Property(token => token.Scope);
         builder.Property(token => token.LastError).HasMaxLength(1000);
         builder.Property(token => token.Status).IsRequired().HasConversion<string>().HasMaxLength(30);
         builder.Property(token => token.ReauthReason).IsRequired().HasConversion<string>().HasMaxLength(30);

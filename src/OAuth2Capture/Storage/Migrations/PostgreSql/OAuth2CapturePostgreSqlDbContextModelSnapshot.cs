@@ -88,8 +88,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("ProviderUserId")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<string>("ReauthReason")
                         .IsRequired()
@@ -107,8 +107,7 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Scope")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -116,8 +115,7 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(30)");
 
                     b.Property<string>("TokenType")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -83,7 +83,7 @@ namespace OAuth2Capture.Storage.Migrations.Sqlite
 
                     b.Property<string>("ProviderUserId")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReauthReason")
@@ -102,7 +102,6 @@ namespace OAuth2Capture.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Scope")
-                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -111,7 +110,6 @@ namespace OAuth2Capture.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TokenType")
-                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
