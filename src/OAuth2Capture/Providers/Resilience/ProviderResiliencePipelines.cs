@@ -70,11 +70,11 @@ internal sealed class ProviderResiliencePipelines(
         var idempotent = context.Properties.GetValue(IdempotentRequest, false);
         switch (outcome.Exception)
         {
+            // An attempt that may have reached the provider may have rotated the refresh token: only safe requests are retried.
             case HttpRequestException ex:
-                return idempotent || ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
-            case TimeoutRejectedException:
-                // The attempt may have reached the provider and rotated the refresh token: only safe requests are retried.
-                return idempotent;
+                return idempotent || !ProviderCallFailure.MayHaveBeenSent(UnansweredCall.NetworkError, ex);
+            case TimeoutRejectedException ex:
+                return idempotent || !ProviderCallFailure.MayHaveBeenSent(UnansweredCall.Timeout, ex);
             case not null:
                 return false;
         }
