@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using OAuth2Capture;
@@ -67,7 +68,12 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OAuth2Capture.Providers.Responses.ProviderResponseLimitFilter>());
 
-        services.TryAddSingleton<RefreshFlights>();
+        services.TryAddSingleton(provider =>
+        {
+            var flights = new RefreshFlights();
+            provider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(flights.CancelAll);
+            return flights;
+        });
         services.TryAddSingleton<ReadFlights<(string OwnerId, string Provider)>>();
         services.TryAddSingleton<ReadFlights<Guid>>();
         services.TryAddSingleton<TokenCache>();

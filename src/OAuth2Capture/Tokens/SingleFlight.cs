@@ -123,6 +123,22 @@ internal class SingleFlight<TKey> : IDisposable
         }
     }
 
+    /// <summary>
+    /// Cancels every detached flight: called when the app starts stopping, so a hung provider call ends before the
+    /// services are disposed (Polly's registry waits for the executions in flight when it is disposed).
+    /// </summary>
+    public void CancelAll()
+    {
+        try
+        {
+            shutdown.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: nothing runs any more.
+        }
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);
