@@ -18,4 +18,11 @@ public enum OAuthConnectionState
     /// Shown once this instance has tried the connection's tokens (a token request, the background sweep).
     /// </summary>
     Unavailable = 3,
+
+    /// <summary>
+    /// Nothing is known about the connection for now: the app's own store could not be read (the database is down or
+    /// unreachable). Not the user's to fix and no reason to reconnect; the outage is logged for the operator (event 1201)
+    /// and the next request reads the store again. <see cref="OAuthProviderStatus.Message"/> says so.
+    /// </summary>
+    Unknown = 4,
 }

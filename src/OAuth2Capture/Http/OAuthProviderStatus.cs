@@ -21,8 +21,11 @@ public sealed record OAuthProviderStatus
     /// <summary>Gets why the user must reconnect; <see cref="ReauthReason.None"/> unless <see cref="State"/> is <see cref="OAuthConnectionState.ReauthRequired"/>.</summary>
     public ReauthReason Reason { get; init; }
 
-    /// <summary>Gets a value indicating whether the user has a connection to this provider (in any state).</summary>
-    public bool IsConnected => State != OAuthConnectionState.NotConnected;
+    /// <summary>
+    /// Gets a value indicating whether the user has a connection to this provider (in any state); <see langword="false"/>
+    /// when the state is <see cref="OAuthConnectionState.Unknown"/>, since a page must not claim a connection it could not read.
+    /// </summary>
+    public bool IsConnected => State is not (OAuthConnectionState.NotConnected or OAuthConnectionState.Unknown);
 
     /// <summary>Gets a value indicating whether the user must reconnect (<see cref="OAuthConnectionState.ReauthRequired"/>).</summary>
     public bool NeedsReauth => State == OAuthConnectionState.ReauthRequired;
@@ -49,6 +52,10 @@ public sealed record OAuthProviderStatus
     /// <summary>Gets the URL that (re)connects the provider and comes back to the current page.</summary>
     public required string ReconnectUrl { get; init; }
 
-    /// <summary>Gets the friendly message for a connection that needs the user or cannot be used (<see cref="OAuthConnectionState.Unavailable"/>) (from <see cref="Reauth.IReauthMessageProvider"/>); <see langword="null"/> otherwise.</summary>
+    /// <summary>
+    /// Gets the friendly message for a connection that needs the user or cannot be used (<see cref="OAuthConnectionState.Unavailable"/>,
+    /// from <see cref="Reauth.IReauthMessageProvider"/>) or whose state could not be read (<see cref="OAuthConnectionState.Unknown"/>);
+    /// <see langword="null"/> otherwise.
+    /// </summary>
     public string? Message { get; init; }
 }

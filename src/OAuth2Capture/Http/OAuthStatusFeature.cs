@@ -66,7 +66,18 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
         var options = services.GetRequiredService<IOptionsMonitor<OAuth2CaptureOptions>>().CurrentValue;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
 
-        var rows = await store.ListByOwnerAsync(OwnerId, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<OAuthToken> rows;
+        try
+        {
+            rows = await store.ListByOwnerAsync(OwnerId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+        {
+            // A page that only shows a banner must not fail because the store is down: every provider is "unknown".
+            StoreOutage.Logged(context, exception.GetBaseException().Message, exception);
+            return Unknown(catalog, context.GetCurrentLocalUrl());
+        }
+
         var latest = rows
             .GroupBy(row => row.Provider, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(group => group.Key, group => group.MaxBy(row => row.UpdatedAt)!, StringComparer.OrdinalIgnoreCase);
@@ -112,10 +123,26 @@ internal sealed class OAuthStatusFeature(HttpContext context, string ownerId) : 
             {
                 OAuthConnectionState.ReauthRequired => mapper.GetMessage(context, provider.Name, TokenStatus.ReauthRequired, reason),
                 OAuthConnectionState.Unavailable => mapper.GetMessage(context, provider.Name, TokenStatus.ConfigurationError, ReauthReason.None),
-                OAuthConnectionState.Active or OAuthConnectionState.NotConnected => null,
+                OAuthConnectionState.Active or OAuthConnectionState.NotConnected or OAuthConnectionState.Unknown => null,
             },
         };
     }
+
+    /// <summary>The message of every <see cref="OAuthConnectionState.Unknown"/> status (one sentence, so a banner says it once).</summary>
+    internal const string UnknownMessage = "Your connected accounts can't be checked right now. Please try again in a moment; you don't need to reconnect.";
+
+    private List<OAuthProviderStatus> Unknown(IOAuthProviderCatalog catalog, string returnUrl)
+        => catalog.All
+            .OrderBy(provider => provider.Name, StringComparer.Ordinal)
+            .Select(provider => new OAuthProviderStatus
+            {
+                Provider = provider.Name,
+                DisplayName = provider.DisplayName,
+                State = OAuthConnectionState.Unknown,
+                ReconnectUrl = context.GetConnectUrl(provider.Name, returnUrl),
+                Message = UnknownMessage,
+            })
+            .ToList();
 
     /// <summary>
     /// A stored row's state as the user sees it: a re-auth verdict wins; else a row this instance already failed to decrypt

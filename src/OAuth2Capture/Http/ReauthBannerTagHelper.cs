@@ -19,7 +19,8 @@ namespace OAuth2Capture.Http;
 /// <c>&lt;div class="oauth2capture-reauth-banner" role="alert" data-provider="…"&gt;</c> per provider connection that needs
 /// re-authorization, holding the friendly message and a <c>Reconnect …</c> link whose <c>returnUrl</c> is the current page;
 /// a connection this instance cannot use (<see cref="OAuthConnectionState.Unavailable"/>) gets its message in a
-/// <c>&lt;div class="oauth2capture-message oauth2capture-unavailable" role="status"&gt;</c>, without a link.
+/// <c>&lt;div class="oauth2capture-message oauth2capture-unavailable" role="status"&gt;</c>, without a link; while the
+/// store cannot be read (<see cref="OAuthConnectionState.Unknown"/>), one such <c>div</c> says so, once for all providers.
 /// Nothing at all when there is nothing to say.
 /// </para>
 /// <para>
@@ -79,6 +80,11 @@ public sealed class ReauthBannerTagHelper : TagHelper
             // Not the user's to fix, so no reconnect link: say it is known, as for any problem on the app's side.
             html.Append("<div class=\"oauth2capture-message oauth2capture-unavailable\" role=\"status\" data-provider=\"").Append(encoder.Encode(status.Provider)).Append("\">")
                 .Append(encoder.Encode(status.Message ?? string.Empty)).Append("</div>");
+        }
+
+        if (statuses.FirstOrDefault(status => status.State == OAuthConnectionState.Unknown) is { } unknown)
+        {
+            html.Append("<div class=\"oauth2capture-message oauth2capture-unavailable\" role=\"status\">").Append(encoder.Encode(unknown.Message ?? string.Empty)).Append("</div>");
         }
 
         foreach (var status in needing)

@@ -42,7 +42,7 @@ public interface ITokenValidityService
     /// <summary>Asks the provider whether the stored access token still works (introspection or a user-info probe); answers are cached briefly.</summary>
     /// <param name="connectionId">The connection id.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The provider's verdict.</returns>
+    /// <returns>The provider's verdict; <see cref="TokenValidationState.Unknown"/> when the provider could not be asked, or the app's own store could not be read.</returns>
     Task<TokenValidation> ValidateWithProviderAsync(Guid connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the owner's connections whose grant ends within <paramref name="window"/> and cannot be renewed silently, for dashboards.</summary>
@@ -50,5 +50,6 @@ public interface ITokenValidityService
     /// <param name="window">How far ahead to look; defaults to <see cref="OAuth2CaptureOptions.ExpiringSoonWindow"/>.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The connections, soonest first.</returns>
+    /// <exception cref="TokenRefreshException">The app's own store could not be read for now (<see cref="TokenResult.Error"/> is <c>store_unavailable</c>, with <see cref="TokenResult.RetryAfter"/>); never an empty list in its place.</exception>
     Task<IReadOnlyList<ExpiringConnection>> GetExpiringConnectionsAsync(string ownerId, TimeSpan? window = null, CancellationToken cancellationToken = default);
 }

@@ -87,7 +87,17 @@ internal sealed class TokenValidityService(
 
     public async Task<TokenValidation> ValidateWithProviderAsync(Guid connectionId, CancellationToken cancellationToken = default)
     {
-        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        OAuthToken? row;
+        try
+        {
+            row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+        {
+            return new TokenValidation(connectionId, TokenValidationState.Unknown, time.GetUtcNow(), "none",
+                TokenResult.StoreUnavailable(string.Empty, connectionId, exception).ErrorDescription);
+        }
+
         if (row is null || !catalog.TryGet(row.Provider, out var configured))
         {
             return new TokenValidation(connectionId, TokenValidationState.Unknown, time.GetUtcNow(), "none", "No such connection or provider.");
@@ -103,7 +113,17 @@ internal sealed class TokenValidityService(
         var lookAhead = window ?? options.CurrentValue.ExpiringSoonWindow;
 
         // The store narrows the rows down; which of them end soon is the connection rules' call.
-        var candidates = await store.ListExpiringAsync(ownerId, now + lookAhead, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<OAuthToken> candidates;
+        try
+        {
+            candidates = await store.ListExpiringAsync(ownerId, now + lookAhead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+        {
+            // An empty list would tell a dashboard "nothing expires"; the outage is the same typed failure as GetRequiredTokenAsync's.
+            throw new TokenRefreshException(TokenResult.StoreUnavailable(string.Empty, connectionId: null, exception));
+        }
+
         return candidates
             .Select(row => (Row: row, Strategy: ConnectionRules.StrategyFor(catalog, row.Provider)))
             .Where(candidate => ConnectionRules.ExpiresSoon(candidate.Row, candidate.Strategy, now, lookAhead))

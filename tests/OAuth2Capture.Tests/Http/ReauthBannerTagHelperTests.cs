@@ -41,6 +41,21 @@ public sealed class ReauthBannerTagHelperTests
     }
 
     [Fact]
+    public void Render_while_the_store_cannot_be_read_says_so_once_for_all_providers_without_a_reconnect_link()
+    {
+        OAuthProviderStatus[] statuses =
+        [
+            new() { Provider = "dev", DisplayName = "Dev", State = OAuthConnectionState.Unknown, ReconnectUrl = "/a", Message = "Can't <check> now." },
+            new() { Provider = "other", DisplayName = "Other", State = OAuthConnectionState.Unknown, ReconnectUrl = "/b", Message = "Can't <check> now." },
+        ];
+
+        Assert.Equal(
+            "<div class=\"oauth2capture-message oauth2capture-unavailable\" role=\"status\">Can't &lt;check&gt; now.</div>",
+            ReauthBannerTagHelper.Render(statuses, message: null, aboutProvider: null).Replace("&#x27;", "'", StringComparison.Ordinal));
+        Assert.All(statuses, status => Assert.False(status.IsConnected));
+    }
+
+    [Fact]
     public void Render_with_nothing_to_say_or_a_message_about_a_provider_working_again_renders_nothing()
     {
         OAuthProviderStatus[] statuses = [new() { Provider = "dev", DisplayName = "Dev", State = OAuthConnectionState.Active, ReconnectUrl = "/x" }];
