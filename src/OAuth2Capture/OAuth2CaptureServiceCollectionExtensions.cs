@@ -65,8 +65,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.AddResiliencePipelineRegistry<ProviderResiliencePipelines.Key>(registry =>
             registry.BuilderNameFormatter = key => $"OAuth2Capture.{key.Provider}");
         services.TryAddSingleton<ProviderResiliencePipelines>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderHttpHandlerFilter>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OAuth2Capture.Providers.Responses.ProviderResponseLimitFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ProviderClientFilter>());
 
         services.TryAddSingleton(provider =>
         {

@@ -383,20 +383,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     private async Task<Uri> StartAndStopAtCallbackAsync()
     {
         await app.SignInAsync(browser, "user-1", Ct);
-        app.AsProviderUser(browser, "alice");
-        var url = app.Url("/oauth2/dev/connect?returnUrl=%2Fpage");
-        for (var hop = 0; hop < 5; hop++)
-        {
-            using var response = await browser.GetOnceAsync(url, Ct);
-            Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-            url = new Uri(url, response.Headers.Location!);
-            if (url.AbsolutePath == "/oauth2/dev/callback")
-            {
-                return url;
-            }
-        }
-
-        throw new InvalidOperationException("The flow never reached the callback.");
+        return await app.StopAtCallbackAsync(browser, "alice", Ct);
     }
 
     private static async Task<string> AssertErrorPageAsync(HttpResponseMessage response, HttpStatusCode status, string code)

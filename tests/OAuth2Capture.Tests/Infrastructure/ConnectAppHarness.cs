@@ -154,6 +154,32 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
         return await browser.GetAsync(Url($"/oauth2/dev/connect?returnUrl={Uri.EscapeDataString(returnUrl)}"), ct);
     }
 
+    /// <summary>
+    /// Starts a connect as <paramref name="devUser"/> and follows it to the callback without calling it, so a test can change
+    /// something first (the browser must be signed in). Returns the callback URL, code and state included.
+    /// </summary>
+    public async Task<Uri> StopAtCallbackAsync(Browser browser, string devUser, CancellationToken ct)
+    {
+        AsProviderUser(browser, devUser);
+        var url = Url("/oauth2/dev/connect?returnUrl=%2Fpage");
+        for (var hop = 0; hop < 5; hop++)
+        {
+            using var response = await browser.GetOnceAsync(url, ct);
+            if (response.StatusCode != System.Net.HttpStatusCode.Found || response.Headers.Location is not { } location)
+            {
+                throw new InvalidOperationException($"The connect flow stopped at {url} with {(int)response.StatusCode} before the callback.");
+            }
+
+            url = new Uri(url, location);
+            if (url.AbsolutePath == "/oauth2/dev/callback")
+            {
+                return url;
+            }
+        }
+
+        throw new InvalidOperationException("The flow never reached the callback.");
+    }
+
     /// <summary>Makes the browser approve at the DevProvider as <paramref name="devUser"/> (adds <c>login_hint</c> to the authorize request).</summary>
     public void AsProviderUser(Browser browser, string devUser)
         => browser.Rewrite = uri => uri.AbsolutePath.EndsWith("/authorize", StringComparison.Ordinal) && uri.Port == Dev.BaseUri.Port && !uri.Query.Contains("login_hint", StringComparison.Ordinal)
