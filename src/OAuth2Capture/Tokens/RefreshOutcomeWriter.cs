@@ -86,10 +86,12 @@ internal sealed class RefreshOutcomeWriter(
     }
 
     /// <summary>
-    /// Writes the refreshed row, retrying a failing write: after a rotation these tokens exist nowhere else. While the store
-    /// is unavailable (<see cref="StoreFailure"/>: PostgreSQL restarting or unreachable, SQLite locked) it keeps trying with
-    /// a growing delay for as long as our lease lasts, so other refreshers wait for us instead of spending the dead refresh
-    /// token; any other failure is tried a few times only.
+    /// Writes what a refresh that reached the provider came to, ending our lease, retrying a failing write. New tokens exist
+    /// nowhere else after a rotation; a verdict left unwritten leaves our lease behind, and the next refresher would read it
+    /// as an interrupted refresh (a later <c>invalid_grant</c> then looks like <see cref="ReauthReason.RotatedRefreshTokenLost"/>).
+    /// While the store is unavailable (<see cref="StoreFailure"/>: PostgreSQL restarting or unreachable, SQLite locked) it
+    /// keeps trying with a growing delay for as long as our lease lasts, so other refreshers wait for us instead of spending
+    /// the refresh token again; any other failure is tried a few times only.
     /// </summary>
     private async Task<bool> TryStoreAsync(OAuthToken row, DateTimeOffset leaseEndsAt, CancellationToken cancellationToken)
     {
@@ -192,6 +194,7 @@ internal sealed class RefreshOutcomeWriter(
     {
         var now = time.GetUtcNow();
         var verdictOn = row.EncryptedRefreshToken;
+        var leaseEndsAt = row.RefreshLeaseExpiresAt ?? now;
         for (var attempt = 1; ; attempt++)
         {
             row.Status = ConnectionHealth.ReauthRequired;
@@ -204,7 +207,10 @@ internal sealed class RefreshOutcomeWriter(
                 RefreshLease.Clear(row);
             }
 
-            if (await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+            var stored = leaseOwner is null
+                ? await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false)
+                : await TryStoreAsync(row, leaseEndsAt, cancellationToken).ConfigureAwait(false);
+            if (stored)
             {
                 // Only the writer whose conditional update flipped the row reports the transition, on any instance.
                 await notifications.ReauthRequiredAsync(provider, row, cancellationToken).ConfigureAwait(false);
@@ -246,6 +252,7 @@ internal sealed class RefreshOutcomeWriter(
     private async Task RecordErrorAsync(OAuthToken row, string description, string leaseOwner, bool keepTrail, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var leaseEndsAt = row.RefreshLeaseExpiresAt ?? now;
         row.LastError = description;
         row.LastErrorAt = now;
 
@@ -259,7 +266,7 @@ internal sealed class RefreshOutcomeWriter(
             row.RefreshLeaseExpiresAt = now;
         }
 
-        if (!await store.TryUpdateAsync(row, cancellationToken).ConfigureAwait(false))
+        if (!await TryStoreAsync(row, leaseEndsAt, cancellationToken).ConfigureAwait(false))
         {
             await lease.ReleaseQuietlyAsync(row.Id, leaseOwner, abandonedAt: keepTrail ? now : null).ConfigureAwait(false);
         }

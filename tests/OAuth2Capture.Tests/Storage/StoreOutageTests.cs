@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OAuth2Capture.DevProvider;
 using OAuth2Capture.Http;
+using OAuth2Capture.Storage;
 using OAuth2Capture.Tests.DevProvider;
 using OAuth2Capture.Tests.Infrastructure;
 using OAuth2Capture.Tokens;
@@ -57,7 +58,23 @@ public sealed class StoreOutageTests
             Assert.Equal(TokenStatus.TemporarilyUnavailable, result.Status);
             Assert.Equal(OAuth2CaptureErrorCodes.StoreUnavailable, result.Error);
             Assert.NotNull(result.RetryAfter);
+
+            var tokens = scope.ServiceProvider.GetRequiredService<ITokenValidityService>();
+            var expiring = await Assert.ThrowsAsync<TokenRefreshException>(() => tokens.GetExpiringConnectionsAsync("user-1", cancellationToken: Ct));
+            Assert.Equal(OAuth2CaptureErrorCodes.StoreUnavailable, expiring.Result.Error);
+            var validation = await tokens.ValidateWithProviderAsync(Guid.NewGuid(), Ct);
+            Assert.Equal(TokenValidationState.Unknown, validation.State);
+            Assert.Contains("could not be reached", validation.Detail, StringComparison.Ordinal);
         }
+
+        // A page that only reads the status feature (a layout's banner) still renders, and claims no connection.
+        var status = await api.GetFromJsonAsync<JsonElement>("status", Ct);
+        Assert.All(status.GetProperty("providers").EnumerateArray(), provider =>
+        {
+            Assert.Equal((int)OAuthConnectionState.Unknown, provider.GetProperty("state").GetInt32());
+            Assert.False(provider.GetProperty("isConnected").GetBoolean());
+            Assert.Contains("can't be checked right now", provider.GetProperty("message").GetString(), StringComparison.Ordinal);
+        });
 
         Assert.Contains(app.Logs.GetSnapshot(), record => record.Id.Name == "StoreUnavailable");
         proxy.Start();
@@ -66,6 +83,8 @@ public sealed class StoreOutageTests
             using var response = await api.GetAsync("api/repos", Ct);
             return response.StatusCode;
         }, HttpStatusCode.OK));
+        var recovered = await api.GetFromJsonAsync<JsonElement>("status", Ct);
+        Assert.Contains(recovered.GetProperty("providers").EnumerateArray(), provider => provider.GetProperty("state").GetInt32() == (int)OAuthConnectionState.Active);
     }
 
     [Fact]
@@ -80,7 +99,7 @@ public sealed class StoreOutageTests
         (await app.ConnectAsync(browser, "alice", "/page", Ct)).Dispose();
         var row = Assert.Single(await app.ConnectionsOfAsync("user-1"));
         var antiforgery = await (await browser.GetOnceAsync(app.Url("/antiforgery"), Ct)).Content.ReadAsStringAsync(Ct);
-        var callback = await StopAtCallbackAsync(app, browser);
+        var callback = await app.StopAtCallbackAsync(browser, "alice", Ct);
 
         proxy.Stop();
 
@@ -144,6 +163,37 @@ public sealed class StoreOutageTests
     }
 
     [Fact]
+    public async Task Refresh_rejected_while_PostgreSql_is_unreachable_stores_the_verdict_once_it_is_back_instead_of_leaving_an_interrupted_trail()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync(cancellationToken: Ct);
+        await using var proxy = StartProxy();
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var cut = new CutStoreWhenTokensArrive(proxy, TimeSpan.FromSeconds(3)) { OnErrorsToo = true };
+        await using var app = await CaptureHarness.StartAsync(dev, services: services =>
+        {
+            UseProxiedPostgreSql(services, database, proxy);
+            services.AddHttpClient("OAuth2Capture." + CaptureHarness.Provider).AddHttpMessageHandler(() => new CutHandler(cut));
+        });
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        await dev.Faults.RevokeGrantAsync("alice", Ct);
+        app.ExpireAccessTokens();
+        cut.Armed = true;
+
+        var result = await app.GetAsync("user-1", Ct);
+
+        // Before, the verdict's write failed at once: the caller heard store_unavailable and the row kept the lease, so the
+        // next refresh read it as an interrupted one and reported the revocation as RotatedRefreshTokenLost.
+        Assert.True(cut.Cuts == 1, "the store was never cut");
+        Assert.Equal(TokenStatus.ReauthRequired, result.Status);
+        Assert.Equal(ReauthReason.Revoked, result.Reason);
+        var stored = (await app.ReadRowAsync(id))!;
+        Assert.Equal(ConnectionHealth.ReauthRequired, stored.Status);
+        Assert.Equal(ReauthReason.Revoked, stored.ReauthReason);
+        Assert.Null(stored.RefreshLeaseOwner);
+        Assert.Equal(1, dev.Stats.RefreshRequests);
+    }
+
+    [Fact]
     public async Task Refresh_on_a_SQLite_file_locked_by_another_writer_answers_TemporarilyUnavailable_store_unavailable_without_calling_the_provider()
     {
         var path = Path.Combine(Path.GetTempPath(), $"oauth2capture-locked-{Guid.NewGuid():N}.db");
@@ -203,24 +253,6 @@ public sealed class StoreOutageTests
         });
     }
 
-    private static async Task<Uri> StopAtCallbackAsync(ConnectAppHarness app, Browser browser)
-    {
-        app.AsProviderUser(browser, "alice");
-        var url = app.Url("/oauth2/dev/connect?returnUrl=%2Fpage");
-        for (var hop = 0; hop < 5; hop++)
-        {
-            using var response = await browser.GetOnceAsync(url, Ct);
-            Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-            url = new Uri(url, response.Headers.Location!);
-            if (url.AbsolutePath == "/oauth2/dev/callback")
-            {
-                return url;
-            }
-        }
-
-        throw new InvalidOperationException("The flow never reached the callback.");
-    }
-
     private static async Task AssertStoreUnavailableProblemAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -276,11 +308,14 @@ public sealed class StoreOutageTests
 
         public bool Armed { get; set; }
 
+        /// <summary>Gets or sets a value indicating whether an error answer cuts the store too (by default only tokens do).</summary>
+        public bool OnErrorsToo { get; init; }
+
         public int Cuts => Volatile.Read(ref cuts);
 
         public void Answered(HttpRequestMessage request, HttpResponseMessage response)
         {
-            if (Armed && response.IsSuccessStatusCode && request.Method == HttpMethod.Post && Interlocked.Increment(ref cuts) == 1)
+            if (Armed && (response.IsSuccessStatusCode || OnErrorsToo) && request.Method == HttpMethod.Post && Interlocked.Increment(ref cuts) == 1)
             {
                 proxy.Stop();
                 _ = Task.Delay(outage, CancellationToken.None).ContinueWith(_ => proxy.Start(), TaskScheduler.Default);
