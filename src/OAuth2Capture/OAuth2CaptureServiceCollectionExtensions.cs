@@ -73,6 +73,12 @@ public static class OAuth2CaptureServiceCollectionExtensions
             provider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(flights.CancelAll);
             return flights;
         });
+        services.TryAddSingleton(provider =>
+        {
+            var flights = new RejectionFlights();
+            provider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(flights.CancelAll);
+            return flights;
+        });
         services.TryAddSingleton<ReadFlights<(string OwnerId, string Provider)>>();
         services.TryAddSingleton<ReadFlights<Guid>>();
         services.TryAddSingleton<TokenCache>();
@@ -83,6 +89,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<UnreadableSecretsAnswer>();
         services.TryAddScoped<TokenValidityService>();
+        services.TryAddScoped<AccessTokenRejection>();
 
         // The app may decorate or replace the public service; the background sweep uses the built-in one directly.
         services.TryAddScoped<ITokenValidityService>(provider => provider.GetRequiredService<TokenValidityService>());

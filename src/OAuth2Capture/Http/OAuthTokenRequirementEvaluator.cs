@@ -93,25 +93,8 @@ internal sealed class OAuthTokenRequirementEvaluator(
             return result;
         }
 
-        // RFC 6749 §5.1: a token answer without "scope" means the scopes requested, i.e. the configured ones.
-        // GitHub separates granted scopes with commas.
-        IEnumerable<string> granted = result.Scope?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) ?? provider.Scopes;
-        var missing = required.Except(granted, StringComparer.Ordinal).ToList();
-        if (missing.Count == 0)
-        {
-            return result;
-        }
-
-        var neverRequested = missing.Except(provider.Scopes, StringComparer.Ordinal).ToList();
-        if (neverRequested.Count > 0)
-        {
-            // Reconnecting asks for the configured scopes only, so it could never fix this: it is the app's configuration.
-            return TokenResult.ConfigurationError(provider.Name, result.ConnectionId, "insufficient_scope",
-                $"An endpoint needs the scope(s) {string.Join(' ', neverRequested)}, which OAuth2Capture:Providers:{provider.Name}:Scopes does not request.");
-        }
-
-        return TokenResult.ReauthRequired(provider.Name, result.ConnectionId!.Value, ReauthReason.InsufficientScope, "insufficient_scope",
-            $"The stored {provider.Name} grant lacks the scope(s) {string.Join(' ', missing)}.");
+        var missing = required.Except(ScopeRules.Granted(result, provider), StringComparer.Ordinal).ToList();
+        return missing.Count == 0 ? result : ScopeRules.Lacking(provider, result.ConnectionId!.Value, missing);
     }
 
     private async Task RespondAsync(HttpContext context, OAuthTokenRequirement requirement, TokenResult result, string ownerId)

@@ -39,6 +39,25 @@ public interface ITokenValidityService
     /// <exception cref="OAuthConfigurationException">The provider rejected the app's own credentials or settings.</exception>
     Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reports that the provider's API rejected <paramref name="accessToken"/> (an HTTP 401 before the token's expiry), from
+    /// any HTTP stack (a provider SDK, Octokit): the library decides once, for every caller reporting the same token, whether
+    /// the connection is dead. It renews the token when the connection can be renewed (the refresh's outcome decides), else
+    /// asks the provider (introspection or a user-info probe); a confirmed rejection marks the connection
+    /// <see cref="TokenStatus.ReauthRequired"/> with <see cref="ReauthReason.Revoked"/> (or the refresh's own reason). The
+    /// <c>AddOAuth2CaptureToken</c> HTTP handler calls it for you.
+    /// </summary>
+    /// <param name="connectionId">The connection whose token was sent (<see cref="TokenResult.ConnectionId"/>).</param>
+    /// <param name="accessToken">The access token the API rejected.</param>
+    /// <param name="cancellationToken">Cancels the caller's wait (never a decision other callers share).</param>
+    /// <returns>
+    /// A usable token different from <paramref name="accessToken"/> (renewed, by this call or another): send the request
+    /// again with it. The same token: the provider says it still works, or could not be asked, so the API's 401 has another
+    /// cause and the connection is left as it is (log events 2202, 2203). A failed result: what the user or the operator must
+    /// do, as from <see cref="GetValidTokenAsync(Guid, CancellationToken)"/>.
+    /// </returns>
+    Task<TokenResult> ReportRejectedAccessTokenAsync(Guid connectionId, string accessToken, CancellationToken cancellationToken = default);
+
     /// <summary>Asks the provider whether the stored access token still works (introspection or a user-info probe); answers are cached briefly.</summary>
     /// <param name="connectionId">The connection id.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>

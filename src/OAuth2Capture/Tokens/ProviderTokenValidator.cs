@@ -21,11 +21,15 @@ internal sealed class ProviderTokenValidator(
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options)
 {
-    public async Task<TokenValidation> ValidateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken)
+    /// <param name="provider">The connection's provider.</param>
+    /// <param name="row">The connection.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="fresh">Ask the provider even when a recent verdict is cached (an API has just rejected the token).</param>
+    public async Task<TokenValidation> ValidateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, bool fresh = false)
     {
         // The concurrency token changes with every write, so a refreshed or reconnected row is never judged by a stale verdict.
         var key = (typeof(ProviderTokenValidator), row.Id, row.ConcurrencyToken);
-        if (cache.TryGetValue(key, out TokenValidation? cached) && cached is not null)
+        if (!fresh && cache.TryGetValue(key, out TokenValidation? cached) && cached is not null)
         {
             return cached;
         }

@@ -3,8 +3,9 @@ using OAuth2Capture.Storage;
 namespace OAuth2Capture.Tokens;
 
 /// <summary>
-/// When the background refresher wants a connection renewed even though a user request would not yet: its access token
-/// expires within <paramref name="Window"/>, or it has been idle for <paramref name="KeepAliveAfter"/>. Evaluated on the
+/// When a connection is to be renewed even though a user request would not yet: for the background refresher, its access
+/// token expires within <paramref name="Window"/>, or it has been idle for <paramref name="KeepAliveAfter"/>; after a
+/// provider's API rejected its access token (<see cref="AfterRejection"/>), it still holds that token. Evaluated on the
 /// row the refresher re-reads inside the single flight, so a connection another caller or instance has just renewed is
 /// no longer due and is not refreshed twice.
 /// </summary>
@@ -19,8 +20,15 @@ internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
     /// </summary>
     public bool WaitForHeldLease { get; init; }
 
+    /// <summary>Gets the stored (encrypted) access token an API rejected: a row still holding it is due.</summary>
+    public string? RejectedAccessToken { get; init; }
+
+    /// <summary>Renew a connection whose access token <paramref name="encryptedAccessToken"/> the provider's API rejected, waiting like a user request.</summary>
+    public static RefreshAhead AfterRejection(string encryptedAccessToken)
+        => new(TimeSpan.Zero, KeepAliveAfter: null) { WaitForHeldLease = true, RejectedAccessToken = encryptedAccessToken };
+
     public bool IsDue(OAuthToken row, DateTimeOffset now)
-        => IsDueForExpiry(row, now) || IsDueForKeepAlive(row, now);
+        => IsDueForExpiry(row, now) || IsDueForKeepAlive(row, now) || (RejectedAccessToken is not null && row.EncryptedAccessToken == RejectedAccessToken);
 
     public bool IsDueForExpiry(OAuthToken row, DateTimeOffset now)
         => ConnectionRules.IsRefreshDue(row, now, Window);

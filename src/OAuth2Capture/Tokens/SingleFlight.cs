@@ -158,6 +158,12 @@ internal class SingleFlight<TKey> : IDisposable
 /// <summary>The one refresh per connection: detached from the request that started it (<see cref="FlightCancellation.Detached"/>).</summary>
 internal sealed class RefreshFlights() : SingleFlight<Guid>(FlightCancellation.Detached);
 
+/// <summary>
+/// The one decision per access token a provider's API rejected (<see cref="AccessTokenRejection"/>), detached like a
+/// refresh: it may refresh, and one caller giving up must not cancel the others' answer.
+/// </summary>
+internal sealed class RejectionFlights() : SingleFlight<(Guid ConnectionId, string AccessToken)>(FlightCancellation.Detached);
+
 /// <summary>The one store read per token: run by the first caller (<see cref="FlightCancellation.Leader"/>).</summary>
 /// <typeparam name="TKey">(owner, provider) or a connection id.</typeparam>
 internal sealed class ReadFlights<TKey>() : SingleFlight<TKey>(FlightCancellation.Leader)

@@ -18,6 +18,7 @@ internal sealed class TokenValidityService(
     UnreadableSecretsAnswer unreadableSecrets,
     IOAuthProviderCatalog catalog,
     RefreshFlights coordinator,
+    RejectionFlights rejections,
     ReadFlights<(string OwnerId, string Provider)> latestReads,
     ReadFlights<Guid> connectionReads,
     TokenCache cache,
@@ -83,6 +84,29 @@ internal sealed class TokenValidityService(
     {
         var result = await GetValidTokenAsync(ownerId, provider, cancellationToken).ConfigureAwait(false);
         return result.Succeeded ? result : throw OAuthTokenException.FromResult(result);
+    }
+
+    public async Task<TokenResult> ReportRejectedAccessTokenAsync(Guid connectionId, string accessToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accessToken);
+        try
+        {
+            var (result, _) = await rejections.RunAsync(
+                (connectionId, accessToken), (ScopeFactory: scopeFactory, ConnectionId: connectionId, AccessToken: accessToken),
+                static async (state, token) =>
+                {
+                    var scope = state.ScopeFactory.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        return await scope.ServiceProvider.GetRequiredService<AccessTokenRejection>().DecideAsync(state.ConnectionId, state.AccessToken, token).ConfigureAwait(false);
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+        {
+            return TokenResult.StoreUnavailable(string.Empty, connectionId, exception);
+        }
     }
 
     public async Task<TokenValidation> ValidateWithProviderAsync(Guid connectionId, CancellationToken cancellationToken = default)

@@ -5,7 +5,8 @@ namespace OAuth2Capture.Tests.Architecture;
 
 /// <summary>
 /// The library's layers point one way (docs/architecture.md): the HTTP surface uses the token services, which use the
-/// providers, which use storage; the notifications (<c>Reauth</c>) and background refresh sit on top as consumers. A type
+/// providers, which use storage; the handler for the app's own API clients (<c>Api</c>) sits on the HTTP surface (it
+/// resolves the signed-in user as it does); the notifications (<c>Reauth</c>) and background refresh sit on top as consumers. A type
 /// that reaches up a layer fails here, named with what it reaches.
 /// </summary>
 public sealed class LayerTests
@@ -19,13 +20,14 @@ public sealed class LayerTests
     /// </summary>
     public static TheoryData<string, string[]> Layers => new()
     {
-        { "Storage", ["Diagnostics", "Providers", "Tokens", "Reauth", "Http", "Background"] },
-        { "Diagnostics", ["Providers", "Tokens", "Reauth", "Http", "Background"] },
-        { "Providers", ["Tokens", "Reauth", "Http", "Background"] },
-        { "Tokens", ["Reauth", "Http", "Background"] },
-        { "Reauth", ["Http", "Background"] },
-        { "Http", ["Background"] },
-        { "Background", ["Http"] },
+        { "Storage", ["Diagnostics", "Providers", "Tokens", "Reauth", "Http", "Api", "Background"] },
+        { "Diagnostics", ["Providers", "Tokens", "Reauth", "Http", "Api", "Background"] },
+        { "Providers", ["Tokens", "Reauth", "Http", "Api", "Background"] },
+        { "Tokens", ["Reauth", "Http", "Api", "Background"] },
+        { "Reauth", ["Http", "Api", "Background"] },
+        { "Http", ["Api", "Background"] },
+        { "Api", ["Background"] },
+        { "Background", ["Http", "Api"] },
     };
 
     [Theory]

@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OAuth2Capture.DevProvider;
+using OAuth2Capture.Storage;
+using OAuth2Capture.Tests.DevProvider;
+using OAuth2Capture.Tests.Infrastructure;
+using OAuth2Capture.Tokens;
+
+namespace OAuth2Capture.Tests.Api;
+
+/// <summary>
+/// <c>AddOAuth2CaptureToken</c> on an app's own HTTP client, called from a background job (a generic host, no HTTP request),
+/// against the DevProvider over real HTTP: its user-info endpoint is the protected API (OpenIddict checks the access token
+/// at every call, so a revoked grant fails at once, long before the token's expiry).
+/// </summary>
+public sealed class OAuthTokenHandlerTests
+{
+    private const string Api = "api";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Attaches_the_named_owners_token_and_without_an_owner_throws_naming_what_is_missing_without_sending()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent);
+        await app.ConnectAsync("user-1", "alice", Ct);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+
+        using (var response = await client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("alice", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("sub").GetString());
+        }
+
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(UserInfo(), Ct));
+        Assert.Contains("request.SetOAuth2CaptureOwner(userId)", missing.Message, StringComparison.Ordinal);
+        var notConnected = await Assert.ThrowsAsync<TokenNotConnectedException>(() => client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-2"), Ct));
+        Assert.Equal("dev", notConnected.Provider);
+        Assert.Equal(1, sent.ApiCalls);
+    }
+
+    [Fact]
+    public async Task Revoked_grant_with_an_access_token_valid_for_an_hour_is_found_dead_at_the_first_API_call_by_100_callers_with_one_refresh()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent);
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+        await dev.Faults.RevokeGrantAsync("alice", Ct);
+        Assert.Equal(TokenStatus.Valid, (await app.GetAsync("user-1", Ct)).Status); // the store alone cannot know
+
+        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct), Ct)).ToList();
+        var failures = await Task.WhenAll(calls.Select(call => Assert.ThrowsAsync<TokenRevokedException>(() => call)));
+
+        Assert.All(failures, failure => Assert.Equal(ReauthReason.Revoked, failure.Result.Reason));
+        Assert.Equal(1, dev.Stats.RefreshRequests);
+        var row = (await app.ReadRowAsync(id))!;
+        Assert.Equal(ConnectionHealth.ReauthRequired, row.Status);
+        Assert.Equal(ReauthReason.Revoked, row.ReauthReason);
+        Assert.Equal(TokenStatus.ReauthRequired, (await app.GetAsync("user-1", Ct)).Status);
+
+        // Known dead: the next call is refused before anything is sent.
+        var before = sent.ApiCalls;
+        await Assert.ThrowsAsync<TokenRevokedException>(() => client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct));
+        Assert.Equal(before, sent.ApiCalls);
+    }
+
+    [Fact]
+    public async Task Access_token_rejected_while_the_grant_lives_is_renewed_once_and_a_replayable_request_is_sent_again_once()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent);
+        var (id, tokens) = await app.ConnectAsync("user-1", "alice", Ct);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+        await dev.Faults.ExpireAccessTokensAsync("alice", Ct);
+
+        using var response = await client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, sent.ApiCalls);
+        Assert.Equal(1, dev.Stats.RefreshRequests);
+        var row = (await app.ReadRowAsync(id))!;
+        Assert.Equal(ConnectionHealth.Active, row.Status);
+        Assert.NotEqual(tokens.AccessToken, app.Unprotect(row.EncryptedAccessToken));
+    }
+
+    [Fact]
+    public async Task Renewed_token_is_not_sent_twice_with_content_that_cannot_be_replayed()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent);
+        await app.ConnectAsync("user-1", "alice", Ct);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+        await dev.Faults.ExpireAccessTokensAsync("alice", Ct);
+        using var stream = new MemoryStream("scope=read"u8.ToArray());
+        using var post = new HttpRequestMessage(HttpMethod.Post, "connect/userinfo") { Content = new StreamContent(stream) };
+        post.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+
+        using var rejected = await client.SendAsync(post.SetOAuth2CaptureOwner("user-1"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
+        Assert.Equal(1, sent.ApiCalls);
+        Assert.Equal(1, dev.Stats.RefreshRequests);
+        using var next = await client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode); // the renewed token is stored for the next request
+    }
+
+    [Fact]
+    public async Task Revoked_grant_of_a_connection_that_cannot_renew_is_confirmed_by_one_probe_for_100_callers()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent);
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        await DropRefreshTokenAsync(app, id);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+        await dev.Faults.RevokeGrantAsync("alice", Ct);
+
+        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct), Ct)).ToList();
+        var failures = await Task.WhenAll(calls.Select(call => Assert.ThrowsAsync<TokenRevokedException>(() => call)));
+
+        Assert.All(failures, failure => Assert.Equal(ReauthReason.Revoked, failure.Result.Reason));
+        Assert.Equal(0, dev.Stats.RefreshRequests);
+        Assert.Equal(1, sent.Probes);
+        Assert.Equal(ReauthReason.Revoked, (await app.ReadRowAsync(id))!.ReauthReason);
+    }
+
+    [Fact]
+    public async Task A_401_the_provider_contradicts_leaves_the_connection_active_and_returns_the_APIs_answer()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent, api => api.AddHttpMessageHandler(() => new AnswerStub(HttpStatusCode.Unauthorized)));
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        await DropRefreshTokenAsync(app, id);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+
+        using var response = await client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(1, sent.Probes);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
+        Assert.Contains(app.Logs.GetSnapshot(), record => record.Id.Name == "AccessTokenRejectionContradicted");
+    }
+
+    [Fact]
+    public async Task A_403_insufficient_scope_throws_InsufficientScope_naming_the_scope_and_keeps_the_connection_usable()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent, api => api.AddHttpMessageHandler(() => new AnswerStub(HttpStatusCode.Forbidden, """Bearer error="insufficient_scope", scope="read" """)));
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+
+        var failure = await Assert.ThrowsAsync<InsufficientScopeException>(() => client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct));
+
+        Assert.Equal(ReauthReason.InsufficientScope, failure.Result.Reason);
+        Assert.Contains("read", failure.Result.ErrorDescription, StringComparison.Ordinal);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
+        Assert.Equal(TokenStatus.Valid, (await app.GetAsync("user-1", Ct)).Status);
+        Assert.Equal(0, sent.Probes);
+    }
+
+    [Fact]
+    public async Task A_connection_id_of_another_provider_is_refused_before_sending()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent, configure: options => options.Providers["other"] = DevProviderTestSettings.Provider(dev, "Other"));
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        var other = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("other-api");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => other.SendAsync(UserInfo().SetOAuth2CaptureConnection(id), Ct));
+
+        Assert.Contains("belongs to 'dev'", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, sent.ApiCalls);
+    }
+
+    private static HttpRequestMessage UserInfo() => new(HttpMethod.Get, "connect/userinfo");
+
+    private static Task<CaptureHarness> StartAsync(DevProviderServer dev, ProviderCallCounter sent, Action<IHttpClientBuilder>? api = null, Action<OAuth2CaptureOptions>? configure = null)
+        => CaptureHarness.StartAsync(dev, configure, services =>
+        {
+            var client = services.AddHttpClient(Api, http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken(CaptureHarness.Provider);
+            client.AddHttpMessageHandler(() => new CountingHandler(sent, probe: false));
+            api?.Invoke(client);
+            services.AddHttpClient("other-api", http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken("other")
+                .AddHttpMessageHandler(() => new CountingHandler(sent, probe: false));
+            services.AddHttpClient("OAuth2Capture." + CaptureHarness.Provider).AddHttpMessageHandler(() => new CountingHandler(sent, probe: true));
+        });
+
+    private static async Task DropRefreshTokenAsync(CaptureHarness app, Guid id)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ITokenStore>();
+        var row = (await store.FindByIdAsync(id, Ct))!;
+        row.EncryptedRefreshToken = null;
+        Assert.True(await store.TryUpdateAsync(row, Ct));
+    }
+
+    /// <summary>Counts what reached the DevProvider: API calls through the app's client, probes through the library's.</summary>
+    private sealed class ProviderCallCounter(DevProviderServer dev)
+    {
+        private int apiCalls;
+        private int probes;
+
+        public int ApiCalls => Volatile.Read(ref apiCalls);
+
+        public int Probes => Volatile.Read(ref probes);
+
+        public void Count(HttpRequestMessage request, bool probe)
+        {
+            if (!probe)
+            {
+                Interlocked.Increment(ref apiCalls);
+            }
+            else if (request.RequestUri == dev.IntrospectionEndpoint || request.RequestUri == dev.UserInfoEndpoint)
+            {
+                Interlocked.Increment(ref probes);
+            }
+        }
+    }
+
+    private sealed class CountingHandler(ProviderCallCounter counter, bool probe) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            counter.Count(request, probe);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>An API that answers one status (and challenge) whatever the token: what the DevProvider's token checks never do.</summary>
+    private sealed class AnswerStub(HttpStatusCode status, string? challenge = null) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = new HttpResponseMessage(status) { RequestMessage = request };
+            if (challenge is not null)
+            {
+                response.Headers.WwwAuthenticate.Add(AuthenticationHeaderValue.Parse(challenge.Trim()));
+            }
+
+            return Task.FromResult(response);
+        }
+    }
+}
