@@ -17,6 +17,12 @@ public static class OAuth2CaptureHttpClientBuilderExtensions
     /// (not connected, re-auth required with its reason, insufficient scope, temporarily unavailable, configuration error)
     /// instead of sending when no usable token exists, and when the API confirms the token dead or lacks a scope.
     /// </summary>
+    /// <remarks>
+    /// The client's request logging is replaced by one that never logs headers (method, URI without query, status and
+    /// duration at Debug, category <c>OAuth2Capture.Api.{client name}</c>): the client factory's default Trace-level header
+    /// records carry the raw <c>Authorization</c> value in their structured state. Loggers the app adds after this call
+    /// (<c>AddLogger</c>) are kept.
+    /// </remarks>
     /// <param name="builder">The client's builder (<c>services.AddHttpClient&lt;T&gt;(…)</c>).</param>
     /// <param name="provider">The provider name (<c>OAuth2Capture:Providers:{name}</c>).</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
@@ -25,6 +31,8 @@ public static class OAuth2CaptureHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(provider);
         builder.Services.AddHttpContextAccessor();
+        builder.RemoveAllLoggers().AddLogger(services => new HeaderlessHttpClientLogger(
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("OAuth2Capture.Api." + builder.Name)));
         return builder.AddHttpMessageHandler(services => new OAuthTokenHandler(
             provider,
             services.GetRequiredService<IHttpContextAccessor>(),

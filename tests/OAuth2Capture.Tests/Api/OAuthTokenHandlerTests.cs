@@ -88,7 +88,20 @@ public sealed class OAuthTokenHandlerTests
         Assert.Equal(1, dev.Stats.RefreshRequests);
         var row = (await app.ReadRowAsync(id))!;
         Assert.Equal(ConnectionHealth.Active, row.Status);
-        Assert.NotEqual(tokens.AccessToken, app.Unprotect(row.EncryptedAccessToken));
+        var renewed = app.Unprotect(row.EncryptedAccessToken);
+        Assert.NotEqual(tokens.AccessToken, renewed);
+
+        // Tokens never reach the logs (messages, structured state, exceptions), at Trace: the access token sent, the one
+        // renewed, the refresh tokens. The client factory's default header logging would carry the Authorization value in
+        // its state, so the handler's client logs without headers instead.
+        var secrets = new[] { tokens.AccessToken, renewed, tokens.RefreshToken!, app.Unprotect(row.EncryptedRefreshToken!) };
+        var logged = app.Logs.GetSnapshot();
+        Assert.Contains(logged, record => record.Category == "OAuth2Capture.Api." + Api && record.Id.Name == "ApiRequestAnswered");
+        Assert.DoesNotContain(logged, record => record.Category?.StartsWith("System.Net.Http.HttpClient." + Api, StringComparison.Ordinal) == true);
+        Assert.All(logged, record => Assert.False(secrets.Any(secret =>
+            record.Message.Contains(secret, StringComparison.Ordinal)
+            || (record.StructuredState ?? []).Any(pair => pair.Value?.Contains(secret, StringComparison.Ordinal) == true)
+            || record.Exception?.ToString().Contains(secret, StringComparison.Ordinal) == true), $"{record.Category} {record.Id}: {record.Message}"));
     }
 
     [Fact]
