@@ -46,8 +46,9 @@ internal sealed class BenchApp : IAsyncDisposable
     /// <param name="shared">A store and key ring shared with other instances (not removed on dispose); <see langword="null"/>
     /// for a SQLite file and ephemeral keys of this app's own. On a shared PostgreSQL store <see cref="Commands"/> counts nothing
     /// (the PostgreSQL context's options are the library's); count with a <see cref="StoreCommandListener"/> instead.</param>
+    /// <param name="services">More registrations of the scenario (its HTTP clients).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<BenchApp> StartAsync(DevProviderServer dev, TimeSpan tokenCache = default, BenchDatabase? shared = null, CancellationToken cancellationToken = default)
+    public static async Task<BenchApp> StartAsync(DevProviderServer dev, TimeSpan tokenCache = default, BenchDatabase? shared = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         var databasePath = shared is null ? Path.Combine(Path.GetTempPath(), $"oauth2capture-bench-{Guid.NewGuid():N}.db") : null;
         var clock = new ShiftableTimeProvider();
@@ -76,6 +77,7 @@ internal sealed class BenchApp : IAsyncDisposable
             options.Providers[Provider] = ProviderOptions(dev);
         });
         builder.Services.ConfigureDbContext<OAuth2CaptureDbContext>(db => db.AddInterceptors(commands));
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new BenchApp(host, databasePath, dev, clock, commands);

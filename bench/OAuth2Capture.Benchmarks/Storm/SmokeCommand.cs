@@ -48,6 +48,7 @@ internal static class SmokeCommand
         }
 
         await RunHttpBenchmarksAsync(failures, output);
+        await RunApiClientAsync(failures, output);
 
         StormReport? report = null;
         var timing = new List<string>();
@@ -142,6 +143,31 @@ internal static class SmokeCommand
                 await status.CleanupAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// The app's API client: one call of each <see cref="ApiHandlerBenchmarks"/> benchmark, then the 401 storm of 100
+    /// callers with its counts asserted (one refresh call at the provider, every caller told the grant is revoked).
+    /// </summary>
+    private static async Task RunApiClientAsync(List<string> failures, TextWriter output)
+    {
+        var api = new ApiHandlerBenchmarks();
+        await api.SetupAsync();
+        try
+        {
+            _ = await api.WrittenByHand();
+            _ = await api.ThroughTheHandler();
+        }
+        finally
+        {
+            await api.CleanupAsync();
+        }
+
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var storm = await ApiRejectionStorm.RunAsync(100, bound.Token);
+        output.WriteLine($"API 401 storm: {storm.Callers} callers, {storm.RefreshCalls} token-endpoint refresh call(s), {storm.Revoked} told revoked, {storm.Elapsed.TotalMilliseconds:0} ms (not asserted)");
+        Check(failures, storm.RefreshCalls == 1, $"API 401 storm: {storm.RefreshCalls} token-endpoint refresh calls, target 1");
+        Check(failures, storm.Revoked == storm.Callers, $"API 401 storm: {storm.Revoked} of {storm.Callers} callers told revoked, target all");
     }
 
     /// <summary>
