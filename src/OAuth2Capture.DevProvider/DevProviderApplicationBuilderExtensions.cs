@@ -17,7 +17,8 @@ public static class DevProviderApplicationBuilderExtensions
     /// <summary>
     /// Adds the fault-switch middleware, then authentication (where OpenIddict answers the code and refresh grants),
     /// routing and the endpoints: <c>connect/authorize</c>, <c>connect/token</c>, <c>connect/revoke</c>,
-    /// <c>connect/introspect</c>, <c>connect/userinfo</c> and the loopback-only control API under <c>dev/</c>.
+    /// <c>connect/introspect</c>, <c>connect/userinfo</c>, the protected API under <c>api/</c> and the loopback-only
+    /// control API under <c>dev/</c>.
     /// </summary>
     /// <remarks>
     /// To embed the provider under a path prefix, call it on a branch: <c>app.Map("/oauth", b => b.UseOAuth2CaptureDevProvider())</c>;
@@ -44,6 +45,7 @@ public static class DevProviderApplicationBuilderExtensions
         {
             endpoints.MapMethods("/" + DevProviderPaths.Authorization, [HttpMethods.Get, HttpMethods.Post], (Delegate)DevProviderAuthorizationEndpoint.HandleAsync);
             endpoints.MapMethods("/" + DevProviderPaths.UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)DevProviderUserInfoEndpoint.HandleAsync);
+            DevProviderApiEndpoints.Map(endpoints);
             DevProviderControlEndpoints.Map(endpoints);
         });
         return app;

@@ -13,6 +13,7 @@ public sealed class DevProviderFaults
 {
     private readonly Lock _gate = new();
     private readonly Queue<PendingTokenFault> _pending = new();
+    private readonly Queue<(DevApiFault Fault, TimeSpan? RetryAfter)> _pendingApi = new();
     private readonly DevProviderTokenOperations _tokens;
     private readonly DevProviderOptions _options;
     private readonly ConcurrentDictionary<string, string> _displayNames = new(StringComparer.Ordinal);
@@ -107,6 +108,64 @@ public sealed class DevProviderFaults
                 _pending.Enqueue(new PendingTokenFault(fault, retryAfter));
             }
         }
+    }
+
+    /// <summary>Gets the number of queued one-shot API faults not yet used.</summary>
+    public int PendingApiFaults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingApi.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> calls of the protected API (<c>api/…</c>) answer <paramref name="fault"/>,
+    /// after any API faults already queued, whatever their token; the calls after them are served normally.
+    /// </summary>
+    /// <param name="fault">The answer to give.</param>
+    /// <param name="count">How many calls to fail.</param>
+    /// <param name="retryAfter">The <c>Retry-After</c> delay (whole seconds) of <see cref="DevApiFault.TooManyRequests"/> (default 1 s) and <see cref="DevApiFault.ServiceUnavailable"/> (no header unless given).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive, <paramref name="retryAfter"/> is negative or <paramref name="fault"/> is unknown.</exception>
+    public void FailNextApiCalls(DevApiFault fault, int count = 1, TimeSpan? retryAfter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (!Enum.IsDefined(fault))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault, "Unknown API fault.");
+        }
+
+        if (retryAfter is { } delay)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(retryAfter));
+        }
+
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _pendingApi.Enqueue((fault, retryAfter));
+            }
+        }
+    }
+
+    /// <summary>Takes the next queued API fault, if any.</summary>
+    internal bool TryTakeApiFault(out DevApiFault fault, out TimeSpan? retryAfter)
+    {
+        lock (_gate)
+        {
+            if (_pendingApi.TryDequeue(out var next))
+            {
+                (fault, retryAfter) = next;
+                return true;
+            }
+        }
+
+        (fault, retryAfter) = (default, null);
+        return false;
     }
 
     /// <summary>
@@ -241,7 +300,7 @@ public sealed class DevProviderFaults
     }
 
     /// <summary>
-    /// Clears queued token faults, <see cref="RejectClientSecret"/> and names set with <see cref="SetDisplayName"/>, restores the configured lifetimes and releases
+    /// Clears queued token and API faults, <see cref="RejectClientSecret"/> and names set with <see cref="SetDisplayName"/>, restores the configured lifetimes and releases
     /// requests hanging on <see cref="DevTokenFault.Hang"/> (their connections are aborted). Expired or revoked tokens stay so.
     /// </summary>
     public void Reset()
@@ -250,6 +309,7 @@ public sealed class DevProviderFaults
         lock (_gate)
         {
             _pending.Clear();
+            _pendingApi.Clear();
             _rejectClientSecret = false;
             _displayNames.Clear();
             _accessTokenLifetime = _options.AccessTokenLifetime;

@@ -60,6 +60,7 @@ public static class DevProviderServiceCollectionExtensions
             provider.GetRequiredService<IServiceScopeFactory>(), options.TimeProvider ?? provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new DevProviderFaults(provider.GetRequiredService<DevProviderTokenOperations>(), options));
         services.AddSingleton(_ => new DevProviderStats());
+        services.AddSingleton<DevApiPosts>();
         services.AddSingleton(provider => new DevProviderClientRegistrar(
             provider.GetRequiredService<IServiceScopeFactory>(), options, provider.GetRequiredService<ILogger<DevProviderClientRegistrar>>()));
         services.AddHostedService(provider => new DevProviderSeeder(provider.GetRequiredService<DevProviderClientRegistrar>(), options));
@@ -98,12 +99,22 @@ public static class DevProviderServiceCollectionExtensions
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                // The protected API (api/…) checks each access token against the server's own keys and store: its token
+                // entry and its grant, so a revoked grant fails at once.
+                validation.UseLocalServer();
+                validation.EnableTokenEntryValidation();
+                validation.EnableAuthorizationEntryValidation();
+                validation.UseAspNetCore();
             });
 
         if (options.TimeProvider is { } clock)
         {
             services.Configure<OpenIddictCoreOptions>(core => core.TimeProvider = clock);
             services.Configure<OpenIddictServerOptions>(server => server.TimeProvider = clock);
+            services.Configure<OpenIddict.Validation.OpenIddictValidationOptions>(validation => validation.TimeProvider = clock);
         }
 
         return services;

@@ -11,6 +11,7 @@ public sealed class DevProviderStats
     private long _authorizationRequests;
     private long _revocationRequests;
     private long _withheldTokenAnswers;
+    private long _apiRequests;
 
     internal DevProviderStats()
     {
@@ -34,6 +35,9 @@ public sealed class DevProviderStats
     /// </summary>
     public long WithheldTokenAnswers => Interlocked.Read(ref _withheldTokenAnswers);
 
+    /// <summary>Gets the number of calls of the protected API (<c>api/…</c>), served or faulted.</summary>
+    public long ApiRequests => Interlocked.Read(ref _apiRequests);
+
     /// <summary>Sets every counter back to zero.</summary>
     public void Reset()
     {
@@ -42,6 +46,7 @@ public sealed class DevProviderStats
         Interlocked.Exchange(ref _authorizationRequests, 0);
         Interlocked.Exchange(ref _revocationRequests, 0);
         Interlocked.Exchange(ref _withheldTokenAnswers, 0);
+        Interlocked.Exchange(ref _apiRequests, 0);
     }
 
     internal void RecordTokenRequest(bool isRefresh)
@@ -58,4 +63,6 @@ public sealed class DevProviderStats
     internal void RecordRevocationRequest() => Interlocked.Increment(ref _revocationRequests);
 
     internal void RecordWithheldTokenAnswer() => Interlocked.Increment(ref _withheldTokenAnswers);
+
+    internal void RecordApiRequest() => Interlocked.Increment(ref _apiRequests);
 }

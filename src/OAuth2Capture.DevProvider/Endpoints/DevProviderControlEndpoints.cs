@@ -14,6 +14,7 @@ namespace OAuth2Capture.DevProvider.Endpoints;
 /// (add <c>?clientId=…</c> to touch only the tokens issued to one client)</item>
 /// <item><c>POST /dev/users/{sub}/display-name?value=…</c> (the user-info <c>name</c>; without <c>value</c>, the default)</item>
 /// <item><c>POST /dev/faults/token?kind=TooManyRequests&amp;count=1&amp;retryAfter=2</c> (retryAfter in seconds)</item>
+/// <item><c>POST /dev/faults/api?kind=Unauthorized&amp;count=1&amp;retryAfter=2</c> (the protected API's faults)</item>
 /// <item><c>POST /dev/faults/reject-client-secret?enabled=true</c></item>
 /// <item><c>POST /dev/lifetimes?accessToken=60&amp;refreshToken=3600</c> (seconds; omitted = configured default)</item>
 /// <item><c>POST /dev/reset</c> (faults and stats), <c>GET /dev/stats</c></item>
@@ -68,6 +69,17 @@ internal static class DevProviderControlEndpoints
             faults.FailNextTokenRequests(fault, count ?? 1, retryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
             return Results.Json(new { kind = fault.ToString(), pending = faults.PendingTokenFaults });
         });
+        group.MapPost("/faults/api", static (string kind, int? count, double? retryAfter, DevProviderFaults faults) =>
+        {
+            if (!Enum.TryParse<DevApiFault>(kind, ignoreCase: true, out var fault) || !Enum.IsDefined(fault)
+                || count is <= 0 || retryAfter is < 0)
+            {
+                return Results.BadRequest(new { error = "invalid_request", kinds = Enum.GetNames<DevApiFault>() });
+            }
+
+            faults.FailNextApiCalls(fault, count ?? 1, retryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+            return Results.Json(new { kind = fault.ToString(), pending = faults.PendingApiFaults });
+        });
         group.MapPost("/faults/reject-client-secret", static (bool enabled, DevProviderFaults faults) =>
         {
             faults.RejectClientSecret = enabled;
@@ -101,6 +113,7 @@ internal static class DevProviderControlEndpoints
             refreshRequests = stats.RefreshRequests,
             authorizationRequests = stats.AuthorizationRequests,
             revocationRequests = stats.RevocationRequests,
+            apiRequests = stats.ApiRequests,
         }));
     }
 }

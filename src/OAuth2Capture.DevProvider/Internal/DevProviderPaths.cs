@@ -9,4 +9,5 @@ internal static class DevProviderPaths
     public const string Introspection = "connect/introspect";
     public const string UserInfo = "connect/userinfo";
     public const string Control = "dev";
+    public const string Api = "api";
 }
