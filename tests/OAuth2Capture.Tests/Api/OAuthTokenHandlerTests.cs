@@ -151,17 +151,20 @@ public sealed class OAuthTokenHandlerTests
     {
         await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
         var sent = new ProviderCallCounter(dev);
-        await using var app = await StartAsync(dev, sent, api => api.AddHttpMessageHandler(() => new AnswerStub(HttpStatusCode.Unauthorized)));
+        await using var app = await StartAsync(dev, sent);
         var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
         await DropRefreshTokenAsync(app, id);
         var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+        dev.Faults.FailNextApiCalls(DevApiFault.Unauthorized);
 
-        using var response = await client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct);
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/me").SetOAuth2CaptureOwner("user-1"), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(1, sent.Probes);
         Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
         Assert.Contains(app.Logs.GetSnapshot(), record => record.Id.Name == "AccessTokenRejectionContradicted");
+        using var next = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/me").SetOAuth2CaptureOwner("user-1"), Ct);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]
@@ -169,17 +172,32 @@ public sealed class OAuthTokenHandlerTests
     {
         await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
         var sent = new ProviderCallCounter(dev);
-        await using var app = await StartAsync(dev, sent, api => api.AddHttpMessageHandler(() => new AnswerStub(HttpStatusCode.Forbidden, """Bearer error="insufficient_scope", scope="read" """)));
-        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        await using var app = await StartAsync(dev, sent, configure: options => options.Providers[CaptureHarness.Provider].Scopes = ["openid", "profile", "offline_access", "read", "write"]);
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct); // granted without write
         var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
 
-        var failure = await Assert.ThrowsAsync<InsufficientScopeException>(() => client.SendAsync(UserInfo().SetOAuth2CaptureOwner("user-1"), Ct));
+        var failure = await Assert.ThrowsAsync<InsufficientScopeException>(() => client.SendAsync(Post("hello").SetOAuth2CaptureOwner("user-1"), Ct));
 
         Assert.Equal(ReauthReason.InsufficientScope, failure.Result.Reason);
-        Assert.Contains("read", failure.Result.ErrorDescription, StringComparison.Ordinal);
+        Assert.Contains("write", failure.Result.ErrorDescription, StringComparison.Ordinal);
         Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
-        Assert.Equal(TokenStatus.Valid, (await app.GetAsync("user-1", Ct)).Status);
+        using var me = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/me").SetOAuth2CaptureOwner("user-1"), Ct);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.Equal(0, sent.Probes);
+    }
+
+    [Fact]
+    public async Task A_403_insufficient_scope_for_a_scope_the_app_never_asks_for_is_the_operators_configuration_error()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var sent = new ProviderCallCounter(dev);
+        await using var app = await StartAsync(dev, sent);
+        await app.ConnectAsync("user-1", "alice", Ct);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Api);
+
+        var failure = await Assert.ThrowsAsync<OAuthConfigurationException>(() => client.SendAsync(Post("hello").SetOAuth2CaptureOwner("user-1"), Ct));
+
+        Assert.Contains("OAuth2Capture:Providers:dev:Scopes", failure.Result.ErrorDescription, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,12 +217,13 @@ public sealed class OAuthTokenHandlerTests
 
     private static HttpRequestMessage UserInfo() => new(HttpMethod.Get, "connect/userinfo");
 
-    private static Task<CaptureHarness> StartAsync(DevProviderServer dev, ProviderCallCounter sent, Action<IHttpClientBuilder>? api = null, Action<OAuth2CaptureOptions>? configure = null)
+    private static HttpRequestMessage Post(string text) => new(HttpMethod.Post, "api/posts") { Content = JsonContent.Create(new { text }) };
+
+    private static Task<CaptureHarness> StartAsync(DevProviderServer dev, ProviderCallCounter sent, Action<OAuth2CaptureOptions>? configure = null)
         => CaptureHarness.StartAsync(dev, configure, services =>
         {
             var client = services.AddHttpClient(Api, http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken(CaptureHarness.Provider);
             client.AddHttpMessageHandler(() => new CountingHandler(sent, probe: false));
-            api?.Invoke(client);
             services.AddHttpClient("other-api", http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken("other")
                 .AddHttpMessageHandler(() => new CountingHandler(sent, probe: false));
             services.AddHttpClient("OAuth2Capture." + CaptureHarness.Provider).AddHttpMessageHandler(() => new CountingHandler(sent, probe: true));
@@ -248,21 +267,6 @@ public sealed class OAuthTokenHandlerTests
         {
             counter.Count(request, probe);
             return base.SendAsync(request, cancellationToken);
-        }
-    }
-
-    /// <summary>An API that answers one status (and challenge) whatever the token: what the DevProvider's token checks never do.</summary>
-    private sealed class AnswerStub(HttpStatusCode status, string? challenge = null) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var response = new HttpResponseMessage(status) { RequestMessage = request };
-            if (challenge is not null)
-            {
-                response.Headers.WwwAuthenticate.Add(AuthenticationHeaderValue.Parse(challenge.Trim()));
-            }
-
-            return Task.FromResult(response);
         }
     }
 }
