@@ -9,7 +9,7 @@ using OAuth2Capture.Tokens;
 namespace OAuth2Capture.Tests.Http;
 
 /// <summary>
-/// An <see cref="OAuthTokenException"/> that escapes a minimal-API endpoint or an MVC action is answered by
+/// An <see cref="OAuthTokenException"/> that escapes a minimal-API endpoint, an MVC action or a Razor page is answered by
 /// <c>app.UseOAuth2Capture()</c> exactly as <c>.RequireOAuthToken()</c> / <c>[RequireOAuthToken]</c> answer the same
 /// state, in a real app on Kestrel against the DevProvider over HTTP (<see cref="TokenExceptionEndpoints"/>).
 /// </summary>
@@ -49,6 +49,7 @@ public sealed class TokenExceptionAnswerTests : IAsyncLifetime
             {
                 data.Add(state, "api/required", "api/repos", browser); // minimal API: the exception vs .RequireOAuthToken()
                 data.Add(state, "mvc/required", "repos", browser);     // MVC: the exception vs [RequireOAuthToken]
+                data.Add(state, "pages/required", "pages/filtered", browser); // Razor Pages: the same
             }
         }
 
@@ -71,8 +72,25 @@ public sealed class TokenExceptionAnswerTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("api/required", "\"status\":\"Valid\"")]
+    [InlineData("mvc/required", "\"status\":\"Valid\"")]
+    [InlineData("pages/required", "<p>Valid</p>")]
+    [InlineData("pages/filtered", "<p>Valid</p>")]
+    public async Task Straight_line_endpoint_with_a_usable_token_runs(string path, string expected)
+    {
+        await app.ConnectAsync("user-1", "alice", Ct);
+        using var browser = app.Browser();
+
+        using var response = await browser.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("api/required?tab=a%20b&x=1")]
     [InlineData("mvc/required?tab=a%20b&x=1")]
+    [InlineData("pages/required?tab=a%20b&x=1")]
     public async Task Escaping_TokenNotConnectedException_redirects_a_browser_to_connect_with_the_original_url_and_the_message(string path)
     {
         using var browser = app.Browser("newcomer");
@@ -201,6 +219,7 @@ public sealed class TokenExceptionAnswerTests : IAsyncLifetime
     [Theory]
     [InlineData("api/guarded/probe")]
     [InlineData("mvc/guarded/probe")]
+    [InlineData("pages/guarded/probe")]
     public async Task Without_UseOAuth2Capture_the_RequireOAuthToken_filters_answer_an_exception_escaping_their_endpoint(string path)
     {
         await using var bare = await WebAppHarness.StartAsync(dev, useOAuth2Capture: false);

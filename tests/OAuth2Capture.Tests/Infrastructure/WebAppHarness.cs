@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,7 @@ namespace OAuth2Capture.Tests.Infrastructure;
 /// A real ASP.NET Core app on Kestrel (<c>http://127.0.0.1:0</c>) with OAuth2Capture configured against a running
 /// DevProvider (provider <c>dev</c>, as in <see cref="CaptureHarness"/>; plus a second generic provider <c>dev2</c> and the
 /// built-in <c>github</c>, both only for status), MVC controllers (<see cref="FilterTestControllers"/>), minimal-API
-/// endpoints (and those of <see cref="TokenExceptionEndpoints"/>), <c>app.UseOAuth2Capture()</c>, a header-based test sign-in (<see cref="UserHeader"/>), a real SQLite file,
+/// endpoints (and those of <see cref="TokenExceptionEndpoints"/>), Razor Pages (Http/TokenExceptionPages.cs), <c>app.UseOAuth2Capture()</c>, a header-based test sign-in (<see cref="UserHeader"/>), a real SQLite file,
 /// a shiftable clock, captured logs and a counter of the SQL commands the library's context sends.
 /// </summary>
 internal sealed class WebAppHarness : IAsyncDisposable
@@ -85,7 +86,9 @@ internal sealed class WebAppHarness : IAsyncDisposable
         UseKeyRing(builder.Services, keyRing);
         builder.Services.AddAuthentication(TestScheme).AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(TestScheme, null);
         builder.Services.AddAuthorization();
-        builder.Services.AddControllersWithViews().AddApplicationPart(typeof(WebAppHarness).Assembly);
+        builder.Services.AddControllersWithViews().AddApplicationPart(typeof(WebAppHarness).Assembly)
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(typeof(WebAppHarness).Assembly)));
+        builder.Services.AddRazorPages();
         builder.Services.AddOAuth2Capture(options =>
         {
             DevProviderTestSettings.Apply(options, dev, databasePath);
@@ -105,6 +108,7 @@ internal sealed class WebAppHarness : IAsyncDisposable
         }
 
         app.MapControllers();
+        app.MapRazorPages();
         MapMinimalEndpoints(app);
         TokenExceptionEndpoints.Map(app);
         await app.StartAsync();
