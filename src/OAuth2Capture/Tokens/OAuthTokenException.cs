@@ -81,8 +81,8 @@ public class OAuthTokenException : Exception
         };
     }
 
-    /// <summary>Creates the exception matching a failed lookup of <paramref name="ownerId"/>'s token.</summary>
-    internal static OAuthTokenException FromResult(TokenResult result, string ownerId)
+    /// <summary>Creates the exception matching a failed lookup of <paramref name="ownerId"/>'s token (<see langword="null"/>: unknown).</summary>
+    internal static OAuthTokenException FromResult(TokenResult result, string? ownerId)
     {
         var exception = FromResult(result);
         exception.OwnerId = ownerId;

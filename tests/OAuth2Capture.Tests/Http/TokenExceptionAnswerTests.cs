@@ -188,6 +188,44 @@ public sealed class TokenExceptionAnswerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Revoked_grant_found_by_the_token_handler_at_the_api_answers_403_Revoked_and_redirects_browsers_to_reconnect()
+    {
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
+        using var api = app.Api();
+        using var browser = app.Browser();
+        using (var alive = await api.GetAsync("api/me", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        }
+
+        await dev.Faults.RevokeGrantAsync("alice", Ct); // the stored access token stays unexpired for an hour
+
+        using var response = await api.GetAsync("api/me", Ct);
+        using var page = await browser.GetAsync("api/me", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await ReadJsonAsync(response);
+        Assert.Equal("Revoked", problem.GetProperty("reason").GetString());
+        Assert.Equal("/oauth2/dev/connect?returnUrl=%2Fapi%2Fme", problem.GetProperty("reauthUrl").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/oauth2/dev/connect?returnUrl=%2Fapi%2Fme", page.Headers.Location!.OriginalString);
+        Assert.Equal(ConnectionHealth.ReauthRequired, (await app.ReadRowAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task Token_handler_exception_about_an_owner_the_request_named_propagates_for_another_signed_in_user()
+    {
+        using var api = app.Api("user-1");
+
+        using var own = await api.GetAsync("api/me?owner=user-1", Ct);
+        using var other = await api.GetAsync("api/me?owner=someone-else", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, other.StatusCode);
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Exception is TokenNotConnectedException);
+    }
+
+    [Fact]
     public async Task Exception_after_the_response_started_propagates_and_is_not_answered()
     {
         using var api = app.Api("newcomer");

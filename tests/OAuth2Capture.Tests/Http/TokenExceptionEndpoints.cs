@@ -14,8 +14,24 @@ namespace OAuth2Capture.Tests.Http;
 /// </summary>
 internal static class TokenExceptionEndpoints
 {
-    public static void Map(WebApplication app)
+    /// <summary>The app's HTTP client of the DevProvider's API (its user-info endpoint), with <c>AddOAuth2CaptureToken</c>.</summary>
+    public const string ApiClient = "dev-api";
+
+    public static void Map(WebApplication app, Uri userInfo)
     {
+        // The straight-line call of issue 12: the handler attaches the token and throws when the API says it is dead.
+        app.MapGet("/api/me", async (HttpContext context, IHttpClientFactory clients, string? owner) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, userInfo);
+            if (owner is not null)
+            {
+                request.SetOAuth2CaptureOwner(owner);
+            }
+
+            using var response = await clients.CreateClient(ApiClient).SendAsync(request, context.RequestAborted);
+            return Results.Text(await response.Content.ReadAsStringAsync(context.RequestAborted), "application/json", statusCode: (int)response.StatusCode);
+        });
+
         app.MapGet("/api/required", async (HttpContext context, ITokenValidityService tokens) =>
             Answer(await tokens.GetRequiredTokenAsync(UserId(context), WebAppHarness.Provider, context.RequestAborted)));
 

@@ -97,6 +97,7 @@ internal sealed class WebAppHarness : IAsyncDisposable
             options.Providers["github"] = new OAuthProviderOptions { ClientId = "gh-client", ClientSecret = "gh-secret", Scopes = ["repo"] };
         });
         builder.Services.ConfigureDbContext<OAuth2CaptureDbContext>(options => options.AddInterceptors(commands));
+        builder.Services.AddHttpClient(TokenExceptionEndpoints.ApiClient, http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken(Provider);
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -110,7 +111,7 @@ internal sealed class WebAppHarness : IAsyncDisposable
         app.MapControllers();
         app.MapRazorPages();
         MapMinimalEndpoints(app);
-        TokenExceptionEndpoints.Map(app);
+        TokenExceptionEndpoints.Map(app, dev.UserInfoEndpoint);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
