@@ -31,7 +31,7 @@ public static class GettingStarted
         // <snippet:getting-started-pipeline>
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseOAuth2Capture(); // after authentication: the connection status of the signed-in user on every request
+        app.UseOAuth2Capture(); // after authentication: connection status per request, and the answer to an escaping OAuthTokenException
         app.MapOAuth2Capture(); // GET /oauth2/{provider}/connect, /oauth2/{provider}/callback, GET /oauth2/, POST /oauth2/{id}/revoke
         // </snippet:getting-started-pipeline>
         app.MapSettingsPage();

@@ -55,6 +55,7 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
     private async Task<TokenResult> GetTokenAsync(HttpRequestMessage request, HttpContext? http, IServiceProvider services, ITokenValidityService tokens, CancellationToken cancellationToken)
     {
         TokenResult result;
+        string? ownerId = null;
         if (request.Options.TryGetValue(OAuth2CaptureHttpRequestMessageExtensions.ConnectionIdKey, out var connectionId))
         {
             result = await tokens.GetValidTokenAsync(connectionId, cancellationToken).ConfigureAwait(false);
@@ -65,7 +66,7 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
         }
         else
         {
-            var ownerId = request.Options.TryGetValue(OAuth2CaptureHttpRequestMessageExtensions.OwnerIdKey, out var named) ? named
+            ownerId = request.Options.TryGetValue(OAuth2CaptureHttpRequestMessageExtensions.OwnerIdKey, out var named) ? named
                 : http is not null ? services.GetRequiredService<IOwnerIdResolver>().GetOwnerId(http.User)
                 : null;
             if (ownerId is null)
@@ -78,7 +79,8 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
             result = await tokens.GetValidTokenAsync(ownerId, provider, cancellationToken).ConfigureAwait(false);
         }
 
-        return result.Succeeded ? result : throw OAuthTokenException.FromResult(result);
+        // The owner, when known, tells UseOAuth2Capture() whether the signed-in user can fix it by reconnecting.
+        return result.Succeeded ? result : throw OAuthTokenException.FromResult(result, ownerId);
     }
 
     private async Task<HttpResponseMessage> RecoverAsync(HttpRequestMessage request, HttpResponseMessage rejected, TokenResult token, ITokenValidityService tokens, CancellationToken cancellationToken)

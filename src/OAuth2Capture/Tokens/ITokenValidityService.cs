@@ -37,6 +37,11 @@ public interface ITokenValidityService
     /// <exception cref="InsufficientScopeException">The grant lacks scopes the app needs.</exception>
     /// <exception cref="TokenRefreshException">The provider is temporarily unavailable; retry later.</exception>
     /// <exception cref="OAuthConfigurationException">The provider rejected the app's own credentials or settings.</exception>
+    /// <remarks>
+    /// In a request, the exception may simply escape the endpoint: <c>app.UseOAuth2Capture()</c> (and
+    /// <c>[RequireOAuthToken]</c> / <c>.RequireOAuthToken()</c> on the endpoints they guard) answer it as the filter answers
+    /// the same result (see <see cref="OAuthTokenException"/>).
+    /// </remarks>
     Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -83,7 +83,7 @@ internal sealed class TokenValidityService(
     public async Task<TokenResult> GetRequiredTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
     {
         var result = await GetValidTokenAsync(ownerId, provider, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? result : throw OAuthTokenException.FromResult(result);
+        return result.Succeeded ? result : throw OAuthTokenException.FromResult(result, ownerId);
     }
 
     public async Task<TokenResult> ReportRejectedAccessTokenAsync(Guid connectionId, string accessToken, CancellationToken cancellationToken = default)

@@ -77,6 +77,7 @@ internal sealed class ExamplesAppHarness : IAsyncDisposable
         app.MapBannerApi();
         app.MapControllers();
         app.MapProfileApi(Dev, provider.UserInfoEndpoint.AbsolutePath);
+        app.MapMyProfile(Dev, provider.UserInfoEndpoint.AbsolutePath);
         app.MapGet("/login", async (HttpContext context, string user, string? returnUrl) =>
         {
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme);

@@ -216,6 +216,52 @@ public sealed class ExamplesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExceptionEscapes_sends_an_unconnected_browser_to_connect_and_back_where_the_api_call_succeeds()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        app.AsProviderUser(browser, "alice");
+
+        var response = await browser.GetAsync(app.Url("/me?tab=posts"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var profile = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("alice", profile.RootElement.GetProperty("sub").GetString());
+        Assert.Contains(browser.Hops, hop => hop.PathAndQuery == "/oauth2/dev/connect?returnUrl=%2Fme%3Ftab%3Dposts");
+        Assert.Equal("/me?tab=posts", browser.Hops[^1].PathAndQuery);
+    }
+
+    [Fact]
+    public async Task ExceptionEscapes_answers_an_api_caller_403_Revoked_with_reauthUrl_and_an_outage_503()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+        await app.KillGrantAsync("alice", Ct);
+        browser.Accept = "application/json";
+
+        var dead = await browser.GetAsync(app.Url("/me"), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, dead.StatusCode);
+        using (var problem = JsonDocument.Parse(await dead.Content.ReadAsStringAsync(Ct)))
+        {
+            Assert.Equal("reauth_required", problem.RootElement.GetProperty("code").GetString());
+            Assert.Equal("Revoked", problem.RootElement.GetProperty("reason").GetString());
+            Assert.Equal("/oauth2/dev/connect?returnUrl=%2Fme", problem.RootElement.GetProperty("reauthUrl").GetString());
+        }
+
+        await app.SignInAsync(browser, "user-2", Ct);
+        browser.Accept = "text/html";
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "bob", Ct);
+        provider.Faults.FailNextTokenRequests(DevTokenFault.ServiceUnavailable, 1000);
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        browser.Accept = "application/json";
+
+        var down = await browser.GetAsync(app.Url("/me"), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.NotNull(down.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task RequireOAuthToken_attribute_runs_the_action_with_the_token_and_sends_a_dead_connection_to_reauth()
     {
         await app.SignInAsync(browser, "user-1", Ct);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,7 @@ namespace OAuth2Capture.Tests.Infrastructure;
 /// A real ASP.NET Core app on Kestrel (<c>http://127.0.0.1:0</c>) with OAuth2Capture configured against a running
 /// DevProvider (provider <c>dev</c>, as in <see cref="CaptureHarness"/>; plus a second generic provider <c>dev2</c> and the
 /// built-in <c>github</c>, both only for status), MVC controllers (<see cref="FilterTestControllers"/>), minimal-API
-/// endpoints, <c>app.UseOAuth2Capture()</c>, a header-based test sign-in (<see cref="UserHeader"/>), a real SQLite file,
+/// endpoints (and those of <see cref="TokenExceptionEndpoints"/>), Razor Pages (Http/TokenExceptionPages.cs), <c>app.UseOAuth2Capture()</c>, a header-based test sign-in (<see cref="UserHeader"/>), a real SQLite file,
 /// a shiftable clock, captured logs and a counter of the SQL commands the library's context sends.
 /// </summary>
 internal sealed class WebAppHarness : IAsyncDisposable
@@ -67,7 +68,8 @@ internal sealed class WebAppHarness : IAsyncDisposable
     /// <param name="dev">The provider.</param>
     /// <param name="services">Adds or changes the app's services.</param>
     /// <param name="keyRing">A Data Protection key ring directory (real keys on disk, revocable through <c>IKeyManager</c>); ephemeral keys when <see langword="null"/>.</param>
-    public static async Task<WebAppHarness> StartAsync(DevProviderServer dev, Action<IServiceCollection>? services = null, DirectoryInfo? keyRing = null)
+    /// <param name="useOAuth2Capture">Whether the pipeline has <c>app.UseOAuth2Capture()</c> (an app may leave it out).</param>
+    public static async Task<WebAppHarness> StartAsync(DevProviderServer dev, Action<IServiceCollection>? services = null, DirectoryInfo? keyRing = null, bool useOAuth2Capture = true)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-web-tests-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -84,7 +86,9 @@ internal sealed class WebAppHarness : IAsyncDisposable
         UseKeyRing(builder.Services, keyRing);
         builder.Services.AddAuthentication(TestScheme).AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(TestScheme, null);
         builder.Services.AddAuthorization();
-        builder.Services.AddControllersWithViews().AddApplicationPart(typeof(WebAppHarness).Assembly);
+        builder.Services.AddControllersWithViews().AddApplicationPart(typeof(WebAppHarness).Assembly)
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(typeof(WebAppHarness).Assembly)));
+        builder.Services.AddRazorPages();
         builder.Services.AddOAuth2Capture(options =>
         {
             DevProviderTestSettings.Apply(options, dev, databasePath);
@@ -93,14 +97,21 @@ internal sealed class WebAppHarness : IAsyncDisposable
             options.Providers["github"] = new OAuthProviderOptions { ClientId = "gh-client", ClientSecret = "gh-secret", Scopes = ["repo"] };
         });
         builder.Services.ConfigureDbContext<OAuth2CaptureDbContext>(options => options.AddInterceptors(commands));
+        builder.Services.AddHttpClient(TokenExceptionEndpoints.ApiClient, http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken(Provider);
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseOAuth2Capture();
+        if (useOAuth2Capture)
+        {
+            app.UseOAuth2Capture();
+        }
+
         app.MapControllers();
+        app.MapRazorPages();
         MapMinimalEndpoints(app);
+        TokenExceptionEndpoints.Map(app, dev.UserInfoEndpoint);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -38,14 +38,16 @@ public sealed class StoreOutageTests
 
         proxy.Stop();
 
-        foreach (var path in new[] { "api/repos", "repos" })
+        // The filters, and a TokenRefreshException escaping straight-line endpoints (Http/TokenExceptionEndpoints.cs).
+        foreach (var path in new[] { "api/repos", "repos", "api/required", "mvc/required" })
         {
             using var response = await api.GetAsync(path, Ct);
             await AssertStoreUnavailableProblemAsync(response);
         }
 
-        using (var page = await browser.GetAsync("repos", Ct))
+        foreach (var path in new[] { "repos", "mvc/required" })
         {
+            using var page = await browser.GetAsync(path, Ct);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
             Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
             Assert.NotNull(page.Headers.RetryAfter);
