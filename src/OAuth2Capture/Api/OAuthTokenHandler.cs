@@ -26,19 +26,21 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
         {
             var services = http?.RequestServices ?? scope!.Value.ServiceProvider;
             var tokens = services.GetRequiredService<ITokenValidityService>();
-            var token = await GetTokenAsync(request, http, services, tokens, cancellationToken).ConfigureAwait(false);
+            var (token, ownerId) = await GetTokenAsync(request, http, services, tokens, cancellationToken).ConfigureAwait(false);
             var response = await SendWithAsync(request, token.AccessToken!, cancellationToken).ConfigureAwait(false);
             var (verdict, scopes) = ApiAnswer.Read(response);
             switch (verdict)
             {
                 case ApiVerdict.TokenRejected:
-                    return await RecoverAsync(request, response, token, tokens, cancellationToken).ConfigureAwait(false);
+                    return await RecoverAsync(request, response, token, ownerId, tokens, cancellationToken).ConfigureAwait(false);
                 case ApiVerdict.MissingScope:
                     response.Dispose();
                     var catalog = services.GetRequiredService<IOAuthProviderCatalog>();
-                    throw OAuthTokenException.FromResult(catalog.TryGet(provider, out var configured)
+                    throw OAuthTokenException.FromResult(
+                        catalog.TryGet(provider, out var configured)
                         ? ScopeRules.Lacking(configured, token.ConnectionId!.Value, scopes, $"The {configured.DisplayName} API answered insufficient_scope. ")
-                        : token);
+                        : token,
+                        ownerId);
                 default:
                     return response;
             }
@@ -52,7 +54,8 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
         }
     }
 
-    private async Task<TokenResult> GetTokenAsync(HttpRequestMessage request, HttpContext? http, IServiceProvider services, ITokenValidityService tokens, CancellationToken cancellationToken)
+    /// <summary>The usable token, and the owner it was asked for when known (an exception about it says whose connection it is).</summary>
+    private async Task<(TokenResult Token, string? OwnerId)> GetTokenAsync(HttpRequestMessage request, HttpContext? http, IServiceProvider services, ITokenValidityService tokens, CancellationToken cancellationToken)
     {
         TokenResult result;
         string? ownerId = null;
@@ -80,16 +83,16 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
         }
 
         // The owner, when known, tells UseOAuth2Capture() whether the signed-in user can fix it by reconnecting.
-        return result.Succeeded ? result : throw OAuthTokenException.FromResult(result, ownerId);
+        return result.Succeeded ? (result, ownerId) : throw OAuthTokenException.FromResult(result, ownerId);
     }
 
-    private async Task<HttpResponseMessage> RecoverAsync(HttpRequestMessage request, HttpResponseMessage rejected, TokenResult token, ITokenValidityService tokens, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> RecoverAsync(HttpRequestMessage request, HttpResponseMessage rejected, TokenResult token, string? ownerId, ITokenValidityService tokens, CancellationToken cancellationToken)
     {
         var verdict = await tokens.ReportRejectedAccessTokenAsync(token.ConnectionId!.Value, token.AccessToken!, cancellationToken).ConfigureAwait(false);
         if (!verdict.Succeeded)
         {
             rejected.Dispose();
-            throw OAuthTokenException.FromResult(verdict);
+            throw OAuthTokenException.FromResult(verdict, ownerId);
         }
 
         if (string.Equals(verdict.AccessToken, token.AccessToken, StringComparison.Ordinal))

@@ -61,7 +61,7 @@ internal sealed class ExamplesAppHarness : IAsyncDisposable
         builder.Services.AddControllersWithViews().AddApplicationPart(typeof(IssuesController).Assembly); // TempData; the example controller
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options => options.LoginPath = "/login");
         builder.Services.AddSingleton<ScheduledPosts>();
-        builder.Services.AddProviderApiClient(provider.BaseUri);
+        builder.Services.AddProviderApiClient(provider.BaseUri, Dev);
 
         builder.AddConnectedAccounts();
         builder.Services.AddOAuth2Capture().AddEvents<PublishParkedPostOnReconnect>();
@@ -76,8 +76,8 @@ internal sealed class ExamplesAppHarness : IAsyncDisposable
         app.MapIssuesApi();
         app.MapBannerApi();
         app.MapControllers();
-        app.MapProfileApi(Dev, provider.UserInfoEndpoint.AbsolutePath);
-        app.MapMyProfile(Dev, provider.UserInfoEndpoint.AbsolutePath);
+        app.MapProfileApi("api/me");
+        app.MapMyProfile(Dev, new Uri(provider.BaseUri, "api/me"));
         app.MapGet("/login", async (HttpContext context, string user, string? returnUrl) =>
         {
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme);

@@ -199,7 +199,35 @@ public sealed class ExamplesTests : IAsyncLifetime
         Assert.Equal("urn:oauth2capture:problem:reauth_required", problem.RootElement.GetProperty("type").GetString());
         Assert.Equal("reauth_required", problem.RootElement.GetProperty("code").GetString());
         Assert.Equal("Revoked", problem.RootElement.GetProperty("reason").GetString());
-        Assert.Equal("/oauth2/dev/connect?returnUrl=%2F", problem.RootElement.GetProperty("reauthUrl").GetString());
+        Assert.Equal("/oauth2/dev/connect?returnUrl=%2Fapi%2Fprofile", problem.RootElement.GetProperty("reauthUrl").GetString());
+    }
+
+    [Fact]
+    public async Task ApiClient_finds_a_grant_revoked_an_hour_before_its_token_expires_at_the_first_API_call()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+        await provider.Faults.RevokeGrantAsync("alice", Ct); // the stored access token stays valid for an hour
+        browser.Accept = "application/json";
+
+        var response = await browser.GetAsync(app.Url("/api/profile"), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("Revoked", problem.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(ReauthReason.Revoked, (await app.GetTokenAsync("user-1", ExamplesAppHarness.Dev)).Reason);
+    }
+
+    [Fact]
+    public async Task ApiClient_from_a_background_job_names_the_user_on_the_request()
+    {
+        await app.SignInAsync(browser, "user-1", Ct);
+        await app.ConnectAsync(browser, ExamplesAppHarness.Dev, "alice", Ct);
+        await using var scope = app.Services.CreateAsyncScope(); // no HTTP request, as in a hosted service
+
+        var profile = await scope.ServiceProvider.GetRequiredService<ProviderApiClient>().GetForAsync("user-1", "api/me", Ct);
+
+        Assert.Equal("alice", JsonDocument.Parse(profile).RootElement.GetProperty("sub").GetString());
     }
 
     [Fact]
