@@ -100,7 +100,13 @@ public static class ReauthSampleApp
                 provider.IntrospectionEndpoint = new Uri(devBase, "connect/introspect").ToString();
                 provider.Scopes = ["openid", "profile", "offline_access", "read", "write"];
             });
+
+            // The provider's API (the DevProvider's api/posts), called with the user's token.
+            builder.Services.AddHttpClient(SocialApi.ClientName(dev.Name), client => client.BaseAddress = devBase)
+                .AddOAuth2CaptureToken(dev.Name);
         }
+
+        builder.Services.AddScoped<SocialApi>();
 
         capture.Configure(options => options.Events.OnConnectionCaptured = PendingPosts.OnConnectionCaptured);
     }

@@ -72,6 +72,33 @@ public sealed class ReauthPatternTests(BrowserFixture fixture)
         await Expect(s.Page.Locator("#outcome")).ToHaveAttributeAsync("data-kind", "Published");
     }
 
+    [Fact]
+    public async Task A_grant_revoked_at_the_provider_only_is_found_by_the_next_post_at_its_API_and_reconnecting_publishes_again()
+    {
+        await using var s = await SampleSession.StartAsync(fixture);
+        await s.SignInAsync();
+        await s.ConnectFromDashboardAsync("DevSocial");
+        await PublishAsync(s, "Before the revocation");
+        await Expect(s.Page.Locator("#outcome")).ToHaveAttributeAsync("data-kind", "Published");
+
+        // The stored access token still looks valid for an hour: nothing shows until the API is called.
+        await s.SimulateAsync("DevSocial", "Revoke at DevSocial only (found at the next post)");
+        await s.GotoAsync("/dashboard");
+        await Expect(s.Page.Locator("tr[data-provider=dev]")).ToHaveAttributeAsync("data-state", "Active");
+
+        await PublishAsync(s, "After the revocation");
+        await Expect(s.Page.Locator("#outcome")).ToHaveAttributeAsync("data-kind", "ReconnectRequired");
+        await Expect(s.Page.Locator("#outcome")).ToContainTextAsync("Your DevSocial connection was revoked.");
+        await s.ScreenshotAsync("api-revocation-found.png");
+        await s.Page.Locator("#outcome").GetByRole(AriaRole.Link, new() { Name = "Reconnect DevSocial" }).ClickAsync();
+        await s.ApproveAsync();
+        await Expect(s.Page).ToHaveURLAsync(new Regex("/service-result\\?provider=dev$"));
+
+        await PublishAsync(s, "After reconnecting");
+        await Expect(s.Page.Locator("#outcome")).ToHaveAttributeAsync("data-kind", "Published");
+        Assert.Empty(s.ForeignRequests);
+    }
+
     private static async Task PublishAsync(SampleSession s, string text)
     {
         await s.GotoAsync("/service-result?provider=dev");

@@ -38,20 +38,45 @@ public sealed record PublishOutcome(string Provider, string ProviderDisplayName,
 
 /// <summary>
 /// The service-result pattern: asks OAuth2Capture for a usable token (<see cref="ITokenValidityService.GetValidTokenAsync(string, string, CancellationToken)"/>
-/// never throws for provider failures) and turns each <see cref="TokenStatus"/> into a result the page reacts to.
-/// "Publishing" itself is simulated: the sample only records that a valid token was in hand.
+/// never throws for provider failures) and turns each <see cref="TokenStatus"/> into a result the page reacts to. For the
+/// DevProvider-backed providers the post is then really sent to the provider's API (<see cref="SocialApi"/>), where a grant
+/// the user revoked shows up at once; a real provider configured on top has no API in this sample, so its post is only
+/// recorded.
 /// </summary>
-public sealed class Publisher(ITokenValidityService tokens, IOAuthProviderCatalog catalog, IReauthMessageProvider messages, PostBoard board)
+public sealed class Publisher(ITokenValidityService tokens, IOAuthProviderCatalog catalog, IReauthMessageProvider messages, PostBoard board, SocialApi api, SampleProviders providers)
 {
     public async Task<PublishOutcome> PublishAsync(HttpContext http, Post post, string provider, CancellationToken cancellationToken)
     {
         var name = catalog.TryGet(provider, out var configured) ? configured.DisplayName : provider;
         var result = await tokens.GetValidTokenAsync(post.Owner, provider, cancellationToken);
+        if (result.Succeeded && providers.FindDev(provider) is not null)
+        {
+            try
+            {
+                await api.PostAsync(post.Owner, provider, post.Text, cancellationToken);
+            }
+            catch (OAuthTokenException dead)
+            {
+                // The API rejected the token and OAuth2Capture confirmed it (the grant was revoked at the provider).
+                return Outcome(http, provider, name, dead.Result);
+            }
+            catch (HttpRequestException failed)
+            {
+                return new PublishOutcome(provider, name, PublishKind.RetryLater,
+                    $"{name} answered {(int?)failed.StatusCode} when publishing, so your post was not published. Your connection is fine: try again later, no need to reconnect.");
+            }
+        }
+
+        return Outcome(http, provider, name, result, post);
+    }
+
+    private PublishOutcome Outcome(HttpContext http, string provider, string name, TokenResult result, Post? published = null)
+    {
         switch (result.Status)
         {
             case TokenStatus.Valid:
             case TokenStatus.Refreshed:
-                board.Publish(post.Owner, post.Id, provider);
+                board.Publish(published!.Owner, published.Id, provider);
                 return new PublishOutcome(provider, name,
                     result.Status == TokenStatus.Refreshed ? PublishKind.PublishedAfterRefresh : PublishKind.Published,
                     result.Status == TokenStatus.Refreshed

@@ -11,6 +11,7 @@ public enum Simulation
     ExpireAccessToken,
     ExpireRefreshToken,
     RevokeGrant,
+    RevokeGrantAtProviderOnly,
     ServiceUnavailable,
     TooManyRequests,
     HtmlErrorPage,
@@ -49,6 +50,11 @@ public sealed class Simulator(DevProviderFaults faults, SampleProviders provider
             case Simulation.RevokeGrant:
                 await faults.RevokeGrantAsync(owner, dev.ClientId, cancellationToken);
                 return await NoticeNowAsync(owner, provider, $"{name} revoked this app's access to your account");
+            case Simulation.RevokeGrantAtProviderOnly:
+                // What really happens: the user revokes the app at the provider's site; the stored access token still looks
+                // good for up to an hour. The next post goes to the provider's API, whose 401 OAuth2Capture confirms.
+                await faults.RevokeGrantAsync(owner, dev.ClientId, cancellationToken);
+                return $"{name} revoked this app's access at its own site. This app still holds an access token that looks valid; the next post is rejected by {name}'s API, and OAuth2Capture asks you to reconnect at once.";
             case Simulation.ServiceUnavailable:
                 faults.FailNextTokenRequests(DevTokenFault.ServiceUnavailable, count);
                 await ExpireStoredAccessTokenAsync(owner, provider, cancellationToken);
