@@ -14,6 +14,7 @@ public sealed class DevProviderFaults
     private readonly Lock _gate = new();
     private readonly Queue<PendingTokenFault> _pending = new();
     private readonly Queue<(DevApiFault Fault, TimeSpan? RetryAfter)> _pendingApi = new();
+    private readonly Dictionary<string, Queue<(DevApiFault Fault, TimeSpan? RetryAfter)>> _pendingApiByUser = new(StringComparer.Ordinal);
     private readonly DevProviderTokenOperations _tokens;
     private readonly DevProviderOptions _options;
     private readonly ConcurrentDictionary<string, string> _displayNames = new(StringComparer.Ordinal);
@@ -110,14 +111,14 @@ public sealed class DevProviderFaults
         }
     }
 
-    /// <summary>Gets the number of queued one-shot API faults not yet used.</summary>
+    /// <summary>Gets the number of queued one-shot API faults not yet used, for any call or for one user.</summary>
     public int PendingApiFaults
     {
         get
         {
             lock (_gate)
             {
-                return _pendingApi.Count;
+                return _pendingApi.Count + _pendingApiByUser.Values.Sum(queue => queue.Count);
             }
         }
     }
@@ -132,6 +133,71 @@ public sealed class DevProviderFaults
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive, <paramref name="retryAfter"/> is negative or <paramref name="fault"/> is unknown.</exception>
     public void FailNextApiCalls(DevApiFault fault, int count = 1, TimeSpan? retryAfter = null)
     {
+        ValidateApiFault(fault, count, retryAfter);
+        lock (_gate)
+        {
+            Enqueue(_pendingApi, fault, count, retryAfter);
+        }
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> calls of the protected API made with a valid access token of
+    /// <paramref name="subject"/> answer <paramref name="fault"/>; other users' calls, and calls whose token fails its
+    /// check, are not touched. Faults queued with <see cref="FailNextApiCalls(DevApiFault, int, TimeSpan?)"/> answer first.
+    /// </summary>
+    /// <param name="subject">The user (<c>sub</c>) whose calls fail.</param>
+    /// <param name="fault">The answer to give.</param>
+    /// <param name="count">How many calls to fail.</param>
+    /// <param name="retryAfter">The <c>Retry-After</c> delay, as for <see cref="FailNextApiCalls(DevApiFault, int, TimeSpan?)"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="subject"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive, <paramref name="retryAfter"/> is negative or <paramref name="fault"/> is unknown.</exception>
+    public void FailNextApiCalls(string subject, DevApiFault fault, int count = 1, TimeSpan? retryAfter = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ValidateApiFault(fault, count, retryAfter);
+        lock (_gate)
+        {
+            if (!_pendingApiByUser.TryGetValue(subject, out var queue))
+            {
+                queue = new Queue<(DevApiFault Fault, TimeSpan? RetryAfter)>();
+                _pendingApiByUser[subject] = queue;
+            }
+
+            Enqueue(queue, fault, count, retryAfter);
+        }
+    }
+
+    /// <summary>Gets the number of API faults queued for <paramref name="subject"/> not yet used.</summary>
+    /// <param name="subject">The user (<c>sub</c>).</param>
+    /// <returns>The number of faults queued with <see cref="FailNextApiCalls(string, DevApiFault, int, TimeSpan?)"/>.</returns>
+    public int PendingApiFaultsOf(string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        lock (_gate)
+        {
+            return _pendingApiByUser.TryGetValue(subject, out var queue) ? queue.Count : 0;
+        }
+    }
+
+    /// <summary>Takes the next API fault queued for any call (<paramref name="subject"/> null) or for one user, if any.</summary>
+    internal bool TryTakeApiFault(string? subject, out DevApiFault fault, out TimeSpan? retryAfter)
+    {
+        lock (_gate)
+        {
+            var queue = subject is null ? _pendingApi : _pendingApiByUser.GetValueOrDefault(subject);
+            if (queue is not null && queue.TryDequeue(out var next))
+            {
+                (fault, retryAfter) = next;
+                return true;
+            }
+        }
+
+        (fault, retryAfter) = (default, null);
+        return false;
+    }
+
+    private static void ValidateApiFault(DevApiFault fault, int count, TimeSpan? retryAfter)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (!Enum.IsDefined(fault))
         {
@@ -142,30 +208,14 @@ public sealed class DevProviderFaults
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(retryAfter));
         }
-
-        lock (_gate)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                _pendingApi.Enqueue((fault, retryAfter));
-            }
-        }
     }
 
-    /// <summary>Takes the next queued API fault, if any.</summary>
-    internal bool TryTakeApiFault(out DevApiFault fault, out TimeSpan? retryAfter)
+    private static void Enqueue(Queue<(DevApiFault Fault, TimeSpan? RetryAfter)> queue, DevApiFault fault, int count, TimeSpan? retryAfter)
     {
-        lock (_gate)
+        for (var i = 0; i < count; i++)
         {
-            if (_pendingApi.TryDequeue(out var next))
-            {
-                (fault, retryAfter) = next;
-                return true;
-            }
+            queue.Enqueue((fault, retryAfter));
         }
-
-        (fault, retryAfter) = (default, null);
-        return false;
     }
 
     /// <summary>
@@ -300,7 +350,7 @@ public sealed class DevProviderFaults
     }
 
     /// <summary>
-    /// Clears queued token and API faults, <see cref="RejectClientSecret"/> and names set with <see cref="SetDisplayName"/>, restores the configured lifetimes and releases
+    /// Clears queued token and API faults (per user too), <see cref="RejectClientSecret"/> and names set with <see cref="SetDisplayName"/>, restores the configured lifetimes and releases
     /// requests hanging on <see cref="DevTokenFault.Hang"/> (their connections are aborted). Expired or revoked tokens stay so.
     /// </summary>
     public void Reset()
@@ -310,6 +360,7 @@ public sealed class DevProviderFaults
         {
             _pending.Clear();
             _pendingApi.Clear();
+            _pendingApiByUser.Clear();
             _rejectClientSecret = false;
             _displayNames.Clear();
             _accessTokenLifetime = _options.AccessTokenLifetime;

@@ -1,3 +1,5 @@
+using OAuth2Capture.DevProvider.Internal;
+
 namespace OAuth2Capture.DevProvider;
 
 /// <summary>
@@ -12,6 +14,9 @@ public sealed class DevProviderStats
     private long _revocationRequests;
     private long _withheldTokenAnswers;
     private long _apiRequests;
+    private long _apiRequestsServed;
+    private long _apiRequestsRejected;
+    private long _apiRequestsFaulted;
 
     internal DevProviderStats()
     {
@@ -38,6 +43,15 @@ public sealed class DevProviderStats
     /// <summary>Gets the number of calls of the protected API (<c>api/…</c>), served or faulted.</summary>
     public long ApiRequests => Interlocked.Read(ref _apiRequests);
 
+    /// <summary>Gets the number of API calls whose token (and scope) passed and that were served (a bad request body included).</summary>
+    public long ApiRequestsServed => Interlocked.Read(ref _apiRequestsServed);
+
+    /// <summary>Gets the number of API calls refused by the real checks: 401 <c>invalid_token</c> or 403 <c>insufficient_scope</c>.</summary>
+    public long ApiRequestsRejected => Interlocked.Read(ref _apiRequestsRejected);
+
+    /// <summary>Gets the number of API calls answered by a queued fault switch (<see cref="DevApiFault"/>).</summary>
+    public long ApiRequestsFaulted => Interlocked.Read(ref _apiRequestsFaulted);
+
     /// <summary>Sets every counter back to zero.</summary>
     public void Reset()
     {
@@ -47,6 +61,9 @@ public sealed class DevProviderStats
         Interlocked.Exchange(ref _revocationRequests, 0);
         Interlocked.Exchange(ref _withheldTokenAnswers, 0);
         Interlocked.Exchange(ref _apiRequests, 0);
+        Interlocked.Exchange(ref _apiRequestsServed, 0);
+        Interlocked.Exchange(ref _apiRequestsRejected, 0);
+        Interlocked.Exchange(ref _apiRequestsFaulted, 0);
     }
 
     internal void RecordTokenRequest(bool isRefresh)
@@ -64,5 +81,20 @@ public sealed class DevProviderStats
 
     internal void RecordWithheldTokenAnswer() => Interlocked.Increment(ref _withheldTokenAnswers);
 
-    internal void RecordApiRequest() => Interlocked.Increment(ref _apiRequests);
+    internal void RecordApiRequest(DevApiOutcome outcome)
+    {
+        Interlocked.Increment(ref _apiRequests);
+        if (outcome == DevApiOutcome.Served)
+        {
+            Interlocked.Increment(ref _apiRequestsServed);
+        }
+        else if (outcome == DevApiOutcome.Rejected)
+        {
+            Interlocked.Increment(ref _apiRequestsRejected);
+        }
+        else
+        {
+            Interlocked.Increment(ref _apiRequestsFaulted);
+        }
+    }
 }

@@ -18,7 +18,7 @@ namespace OAuth2Capture.DevProvider.Endpoints;
 /// <c>write</c>). Every call checks its access token for real (OpenIddict validates the token and its grant), so a revoked
 /// grant fails at once, long before the token's expiry: 401 with <c>WWW-Authenticate: Bearer error="invalid_token"</c>
 /// (RFC 6750 §3.1); a missing scope is 403 with <c>error="insufficient_scope", scope="write"</c>. Queued
-/// <see cref="DevApiFault"/>s answer before the token is looked at.
+/// <see cref="DevApiFault"/>s answer before the token is looked at; a user's queued faults answer once their token passed.
 /// </summary>
 internal static class DevProviderApiEndpoints
 {
@@ -69,24 +69,36 @@ internal static class DevProviderApiEndpoints
     private static async Task<IResult> ServeAsync(HttpContext context, string? requiredScope, Func<string, IServiceProvider, DevProviderFaults, HttpContext, Task<IResult>> serve)
     {
         var services = context.RequestServices;
-        services.GetRequiredService<DevProviderStats>().RecordApiRequest();
+        var stats = services.GetRequiredService<DevProviderStats>();
         var faults = services.GetRequiredService<DevProviderFaults>();
-        if (faults.TryTakeApiFault(out var fault, out var retryAfter))
+        if (faults.TryTakeApiFault(subject: null, out var fault, out var retryAfter))
         {
+            stats.RecordApiRequest(DevApiOutcome.Faulted);
             return Fault(context, fault, retryAfter);
         }
 
         var result = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme).ConfigureAwait(false);
         if (result.Principal?.GetClaim(Claims.Subject) is not { Length: > 0 } subject)
         {
+            stats.RecordApiRequest(DevApiOutcome.Rejected);
             return Challenge(context, StatusCodes.Status401Unauthorized, "error=\"invalid_token\", error_description=\"The access token is not valid.\"");
+        }
+
+        // A user's faults come after the token check: they need its subject, and they stand for an API that answers
+        // this user badly although the token is valid.
+        if (faults.TryTakeApiFault(subject, out fault, out retryAfter))
+        {
+            stats.RecordApiRequest(DevApiOutcome.Faulted);
+            return Fault(context, fault, retryAfter);
         }
 
         if (requiredScope is not null && !result.Principal.HasScope(requiredScope))
         {
+            stats.RecordApiRequest(DevApiOutcome.Rejected);
             return Challenge(context, StatusCodes.Status403Forbidden, $"error=\"insufficient_scope\", scope=\"{requiredScope}\"");
         }
 
+        stats.RecordApiRequest(DevApiOutcome.Served);
         return await serve(subject, services, faults, context).ConfigureAwait(false);
     }
 

@@ -15,6 +15,7 @@ namespace OAuth2Capture.DevProvider.Endpoints;
 /// <item><c>POST /dev/users/{sub}/display-name?value=…</c> (the user-info <c>name</c>; without <c>value</c>, the default)</item>
 /// <item><c>POST /dev/faults/token?kind=TooManyRequests&amp;count=1&amp;retryAfter=2</c> (retryAfter in seconds)</item>
 /// <item><c>POST /dev/faults/api?kind=Unauthorized&amp;count=1&amp;retryAfter=2</c> (the protected API's faults)</item>
+/// <item><c>POST /dev/users/{sub}/faults/api?kind=…&amp;count=1&amp;retryAfter=2</c> (the API's faults for one user's valid tokens)</item>
 /// <item><c>POST /dev/faults/reject-client-secret?enabled=true</c></item>
 /// <item><c>POST /dev/lifetimes?accessToken=60&amp;refreshToken=3600</c> (seconds; omitted = configured default)</item>
 /// <item><c>POST /dev/reset</c> (faults and stats), <c>GET /dev/stats</c></item>
@@ -71,14 +72,23 @@ internal static class DevProviderControlEndpoints
         });
         group.MapPost("/faults/api", static (string kind, int? count, double? retryAfter, DevProviderFaults faults) =>
         {
-            if (!Enum.TryParse<DevApiFault>(kind, ignoreCase: true, out var fault) || !Enum.IsDefined(fault)
-                || count is <= 0 || retryAfter is < 0)
+            if (!TryParseApiFault(kind, count, retryAfter, out var fault))
             {
                 return Results.BadRequest(new { error = "invalid_request", kinds = Enum.GetNames<DevApiFault>() });
             }
 
             faults.FailNextApiCalls(fault, count ?? 1, retryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
             return Results.Json(new { kind = fault.ToString(), pending = faults.PendingApiFaults });
+        });
+        group.MapPost("/users/{sub}/faults/api", static (string sub, string kind, int? count, double? retryAfter, DevProviderFaults faults) =>
+        {
+            if (!TryParseApiFault(kind, count, retryAfter, out var fault))
+            {
+                return Results.BadRequest(new { error = "invalid_request", kinds = Enum.GetNames<DevApiFault>() });
+            }
+
+            faults.FailNextApiCalls(sub, fault, count ?? 1, retryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+            return Results.Json(new { subject = sub, kind = fault.ToString(), pending = faults.PendingApiFaultsOf(sub) });
         });
         group.MapPost("/faults/reject-client-secret", static (bool enabled, DevProviderFaults faults) =>
         {
@@ -114,6 +124,12 @@ internal static class DevProviderControlEndpoints
             authorizationRequests = stats.AuthorizationRequests,
             revocationRequests = stats.RevocationRequests,
             apiRequests = stats.ApiRequests,
+            apiRequestsServed = stats.ApiRequestsServed,
+            apiRequestsRejected = stats.ApiRequestsRejected,
+            apiRequestsFaulted = stats.ApiRequestsFaulted,
         }));
     }
+
+    private static bool TryParseApiFault(string kind, int? count, double? retryAfter, out DevApiFault fault)
+        => Enum.TryParse(kind, ignoreCase: true, out fault) && Enum.IsDefined(fault) && count is null or > 0 && retryAfter is null or >= 0;
 }

@@ -114,6 +114,89 @@ public sealed class DevProviderApiTests
         }
     }
 
+    [Fact]
+    public async Task Expired_access_token_is_401_invalid_token_and_counted_as_rejected_never_served()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var tokens = await ObtainAsync(dev, "alice", WithWrite);
+        await dev.Faults.ExpireAccessTokensAsync("alice", Ct);
+
+        using var post = await SendAsync(dev, HttpMethod.Post, "api/posts", tokens.AccessToken, JsonContent.Create(new { text = "hello" }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        Assert.Contains("error=\"invalid_token\", error_description=", Assert.Single(post.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
+        Assert.Equal((1, 0, 1, 0), (dev.Stats.ApiRequests, dev.Stats.ApiRequestsServed, dev.Stats.ApiRequestsRejected, dev.Stats.ApiRequestsFaulted));
+    }
+
+    [Fact]
+    public async Task A_users_API_fault_answers_only_that_users_valid_calls_and_the_stats_count_it_as_faulted()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var alice = await ObtainAsync(dev, "alice", WithWrite);
+        var bob = await ObtainAsync(dev, "bob", WithWrite);
+        dev.Faults.FailNextApiCalls("alice", DevApiFault.TooManyRequests, retryAfter: TimeSpan.FromSeconds(7));
+
+        using (var bobs = await SendAsync(dev, HttpMethod.Get, "api/me", bob.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, bobs.StatusCode);
+        }
+
+        using (var junk = await SendAsync(dev, HttpMethod.Get, "api/me", "not-a-token"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, junk.StatusCode);
+        }
+
+        Assert.Equal(1, dev.Faults.PendingApiFaultsOf("alice"));
+        using (var faulted = await SendAsync(dev, HttpMethod.Get, "api/me", alice.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, faulted.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(7), faulted.Headers.RetryAfter?.Delta);
+        }
+
+        using var next = await SendAsync(dev, HttpMethod.Get, "api/me", alice.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal((4, 2, 1, 1), (dev.Stats.ApiRequests, dev.Stats.ApiRequestsServed, dev.Stats.ApiRequestsRejected, dev.Stats.ApiRequestsFaulted));
+    }
+
+    [Fact]
+    public async Task The_control_API_queues_a_users_API_fault_reports_the_outcomes_and_reset_clears_it()
+    {
+        await using var dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
+        var tokens = await ObtainAsync(dev, "alice", WithWrite);
+        using var http = new HttpClient { BaseAddress = dev.ControlEndpoint };
+
+        using (var bad = await http.PostAsync("users/alice/faults/api?kind=Nope", null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+
+        using (var queued = await http.PostAsync("users/alice/faults/api?kind=Unauthorized&count=2", null, Ct))
+        {
+            Assert.Equal(2, (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("pending").GetInt32());
+        }
+
+        using (var faulted = await SendAsync(dev, HttpMethod.Get, "api/me", tokens.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, faulted.StatusCode);
+            Assert.Contains("error=\"invalid_token\"", Assert.Single(faulted.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
+        }
+
+        using (var stats = await http.GetAsync("stats", Ct))
+        {
+            var json = await stats.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(1, json.GetProperty("apiRequestsFaulted").GetInt64());
+            Assert.Equal(0, json.GetProperty("apiRequestsServed").GetInt64());
+        }
+
+        using (await http.PostAsync("reset", null, Ct))
+        {
+            Assert.Equal(0, dev.Faults.PendingApiFaultsOf("alice"));
+        }
+
+        using var served = await SendAsync(dev, HttpMethod.Get, "api/me", tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
     private static Task<TokenResponse> ObtainAsync(DevProviderServer dev, string user, string[] scopes)
         => DevProviderFlow.ObtainTokensAsync(dev, user, dev.Options.ClientId, dev.Options.ClientSecret, dev.Options.RedirectUris[0].ToString(), scopes, Ct);
 
