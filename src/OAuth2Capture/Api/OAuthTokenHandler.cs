@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OAuth2Capture.Http;
 using OAuth2Capture.Providers;
+using OAuth2Capture.Providers.ApiAnswers;
 using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Api;
@@ -28,18 +29,21 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
             var tokens = services.GetRequiredService<ITokenValidityService>();
             var (token, ownerId) = await GetTokenAsync(request, http, services, tokens, cancellationToken).ConfigureAwait(false);
             var response = await SendWithAsync(request, token.AccessToken!, cancellationToken).ConfigureAwait(false);
-            var (verdict, scopes) = ApiAnswer.Read(response);
-            switch (verdict)
+            if (!services.GetRequiredService<IOAuthProviderCatalog>().TryGet(provider, out var configured))
+            {
+                return response; // unreachable: a usable token means a configured provider
+            }
+
+            // What the answer says about the token is the provider's call (RFC 6750 unless its folder says otherwise).
+            var answer = await configured.Descriptor.ApiAnswers.ReadAsync(configured, response, cancellationToken).ConfigureAwait(false);
+            switch (answer.Verdict)
             {
                 case ApiVerdict.TokenRejected:
                     return await RecoverAsync(request, response, token, ownerId, tokens, cancellationToken).ConfigureAwait(false);
                 case ApiVerdict.MissingScope:
                     response.Dispose();
-                    var catalog = services.GetRequiredService<IOAuthProviderCatalog>();
                     throw OAuthTokenException.FromResult(
-                        catalog.TryGet(provider, out var configured)
-                        ? ScopeRules.Lacking(configured, token.ConnectionId!.Value, scopes, $"The {configured.DisplayName} API answered insufficient_scope. ")
-                        : token,
+                        ScopeRules.Lacking(configured, token.ConnectionId!.Value, answer.MissingScopes, $"The {configured.DisplayName} API answered that a permission is missing. "),
                         ownerId);
                 default:
                     return response;

@@ -61,6 +61,13 @@ public sealed record OAuthProviderDescriptor
     /// </summary>
     internal ITokenFailureClassifier FailureClassifier { get; init; } = Rfc6749FailureClassifier.Instance;
 
+    /// <summary>
+    /// Gets what the provider's API answers say about the token they were sent (rejected, short of a scope):
+    /// <see cref="ApiAnswers.ProviderApiAnswerReader.Rfc6750"/> (the default, and always that of a generic provider), or the
+    /// provider's own reading in its folder.
+    /// </summary>
+    internal ApiAnswers.ProviderApiAnswerReader ApiAnswers { get; init; } = OAuth2Capture.Providers.ApiAnswers.ProviderApiAnswerReader.Rfc6750;
+
     /// <summary>Gets how a grant is revoked at the provider.</summary>
     public RevocationMethod Revocation { get; init; } = RevocationMethod.None;
 

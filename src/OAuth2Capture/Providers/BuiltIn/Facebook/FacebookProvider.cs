@@ -14,7 +14,8 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// Facebook issues no refresh token: a still-valid long-lived token (about 60 days) is exchanged for a fresh one with
 /// <c>grant_type=fb_exchange_token</c> (<see cref="FacebookExchangeRefreshStrategy"/>); an expired one cannot be.
 /// A dead token answers <c>OAuthException</c> code 190 (subcodes 458 app removed, 460 password changed, 463 expired);
-/// <c>FacebookFailureClassifier</c>, next to this file, reads the Graph error codes.
+/// <c>FacebookFailureClassifier</c>, next to this file, reads the Graph error codes of the token exchange, and
+/// <c>FacebookApiAnswerReader</c> those of the Graph API itself.
 /// Revocation deletes the user's permissions. Version v25.0 (released 2026-02-18) is used because Meta publishes its
 /// end of life as 2028-07-29, where v21.0 ends on 2027-01-21; override the endpoints to pin another version.
 /// Unconfirmed: the user-info endpoint <c>/me?fields=id,name</c> (community usage). PKCE is only offered in an OIDC flow
@@ -42,6 +43,7 @@ internal static class FacebookProvider
         DisplayNameJsonPath = "name",
         RefreshStrategy = FacebookExchangeRefreshStrategy.Instance,
         FailureClassifier = FacebookFailureClassifier.Instance,
+        ApiAnswers = FacebookApiAnswerReader.Instance,
         Revocation = RevocationMethod.FacebookPermissions,
         DocumentationUrl = "https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived",
     };

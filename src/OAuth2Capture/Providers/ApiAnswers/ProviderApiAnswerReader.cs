@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace OAuth2Capture.Api;
+namespace OAuth2Capture.Providers.ApiAnswers;
 
 /// <summary>What a provider API's answer says about the access token it was sent.</summary>
 internal enum ApiVerdict
@@ -9,26 +9,50 @@ internal enum ApiVerdict
     /// <summary>Nothing about the token: the app reads the answer.</summary>
     None,
 
-    /// <summary>The API rejected the token (HTTP 401): it may be dead.</summary>
+    /// <summary>The API rejected the token: it may be dead.</summary>
     TokenRejected,
 
-    /// <summary>The token lacks a scope (RFC 6750 <c>insufficient_scope</c>); the connection is not dead.</summary>
+    /// <summary>The token lacks a scope; the connection is not dead.</summary>
     MissingScope,
+}
+
+/// <summary>A verdict, and the scopes the API named as missing (none when it named none).</summary>
+internal readonly record struct ApiAnswer(ApiVerdict Verdict, IReadOnlyList<string> MissingScopes)
+{
+    public static ApiAnswer Nothing { get; } = new(ApiVerdict.None, []);
 }
 
 /// <summary>
 /// Reads a provider API's answer as RFC 6750 §3 defines it: 401 means the token was not accepted (whatever the
 /// <c>WWW-Authenticate</c> error, since APIs differ in how they say it); 403 with <c>Bearer error="insufficient_scope"</c>
-/// means the token lacks the scopes named in <c>scope</c>. Any other answer is the app's to read.
+/// means the token lacks the scopes named in <c>scope</c>. Any other answer is the app's to read. A provider whose API
+/// says it otherwise (Meta's Graph errors in a 400 body) derives from this in its own folder and is named in its
+/// descriptor, as its token-endpoint classifier is.
 /// </summary>
-internal static partial class ApiAnswer
+internal partial class ProviderApiAnswerReader
 {
-    public static (ApiVerdict Verdict, IReadOnlyList<string> Scopes) Read(HttpResponseMessage response)
+    protected ProviderApiAnswerReader()
+    {
+    }
+
+    /// <summary>Gets the RFC 6750 reading, every provider's default.</summary>
+    public static ProviderApiAnswerReader Rfc6750 { get; } = new();
+
+    /// <summary>Reads the answer; a reader that must look at the body leaves it readable for the app.</summary>
+    /// <param name="provider">The provider (its bounds).</param>
+    /// <param name="response">The API's answer.</param>
+    /// <param name="cancellationToken">Cancels reading the body.</param>
+    /// <returns>The verdict.</returns>
+    public virtual ValueTask<ApiAnswer> ReadAsync(OAuthProvider provider, HttpResponseMessage response, CancellationToken cancellationToken)
+        => new(ReadChallenge(response));
+
+    /// <summary>The RFC 6750 reading of the status and the <c>WWW-Authenticate</c> challenge.</summary>
+    protected static ApiAnswer ReadChallenge(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            return (ApiVerdict.TokenRejected, []);
+            return new(ApiVerdict.TokenRejected, []);
         }
 
         if (response.StatusCode == HttpStatusCode.Forbidden)
@@ -38,13 +62,12 @@ internal static partial class ApiAnswer
                 if (string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase) && challenge.Parameter is { } parameters
                     && Parameter(parameters, "error") == "insufficient_scope")
                 {
-                    var scopes = Parameter(parameters, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-                    return (ApiVerdict.MissingScope, scopes);
+                    return new(ApiVerdict.MissingScope, Parameter(parameters, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []);
                 }
             }
         }
 
-        return (ApiVerdict.None, []);
+        return ApiAnswer.Nothing;
     }
 
     /// <summary>One auth-param of a challenge (RFC 9110 §11.2: <c>name=token</c> or <c>name="quoted string"</c>).</summary>
