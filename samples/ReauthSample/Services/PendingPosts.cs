@@ -8,19 +8,40 @@ namespace ReauthSample.Services;
 /// </summary>
 public static class PendingPosts
 {
-    public static Task OnConnectionCaptured(ConnectionCapturedContext context)
+    public static async Task OnConnectionCaptured(ConnectionCapturedContext context)
     {
         if (!PostBoard.TryParsePendingAction(context.PendingAction, out var id))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        var board = context.HttpContext.RequestServices.GetRequiredService<PostBoard>();
+        var services = context.HttpContext.RequestServices;
+        var board = services.GetRequiredService<PostBoard>();
         var verb = context.Reconnected ? "reconnected" : "connected";
-        context.Message = board.Publish(context.OwnerId, id, context.Provider)
-            ? $"Your {context.ProviderDisplayName} account is {verb} and your post \"{Shorten(board.Find(context.OwnerId, id)?.Text)}\" was published to {context.ProviderDisplayName}."
-            : $"Your {context.ProviderDisplayName} account is {verb}. The post you were sending was already published, so nothing was sent twice.";
-        return Task.CompletedTask;
+        var post = board.Find(context.OwnerId, id);
+        var waiting = post?.Deliveries.Any(d => string.Equals(d.Provider, context.Provider, StringComparison.OrdinalIgnoreCase) && d.State == DeliveryState.Waiting) == true;
+        if (post is null || !waiting)
+        {
+            context.Message = $"Your {context.ProviderDisplayName} account is {verb}. The post you were sending was already published, so nothing was sent twice.";
+            return;
+        }
+
+        if (services.GetRequiredService<SampleProviders>().FindDev(context.Provider) is not null)
+        {
+            try
+            {
+                // The fresh connection is stored by now: the post really goes to the provider's API with it.
+                await services.GetRequiredService<SocialApi>().PostAsync(context.OwnerId, context.Provider, post.Text, context.HttpContext.RequestAborted);
+            }
+            catch (Exception failed) when (failed is OAuth2Capture.Tokens.OAuthTokenException or HttpRequestException)
+            {
+                context.Message = $"Your {context.ProviderDisplayName} account is {verb}, but {context.ProviderDisplayName} did not take your post \"{Shorten(post.Text)}\" just now; it is still waiting, try sending it again.";
+                return;
+            }
+        }
+
+        board.Publish(context.OwnerId, id, context.Provider);
+        context.Message = $"Your {context.ProviderDisplayName} account is {verb} and your post \"{Shorten(post.Text)}\" was published to {context.ProviderDisplayName}.";
     }
 
     private static string Shorten(string? text)
