@@ -15,8 +15,8 @@ namespace OAuth2Capture;
 /// </remarks>
 internal sealed class OAuth2CaptureEndpointLinks(IOptionsMonitor<OAuth2CaptureOptions> options, LinkGenerator? links = null)
 {
-    /// <summary>Gets <c>{pathBase}{PathPrefix}/{provider}/connect?returnUrl=…&amp;pendingAction=…</c> (null values left out).</summary>
-    public string Connect(PathString pathBase, string provider, string? returnUrl = null, string? pendingAction = null)
+    /// <summary>Gets <c>{pathBase}{PathPrefix}/{provider}/connect?returnUrl=…&amp;pendingAction=…&amp;scopes=…</c> (null values left out; the last two sealed by their protectors).</summary>
+    public string Connect(PathString pathBase, string provider, string? returnUrl = null, string? pendingAction = null, string? scopes = null)
     {
         var name = provider.ToLowerInvariant();
         return links?.GetPathByName(OAuth2CaptureRoutes.ConnectName, new RouteValueDictionary
@@ -24,8 +24,9 @@ internal sealed class OAuth2CaptureEndpointLinks(IOptionsMonitor<OAuth2CaptureOp
                 ["provider"] = name,
                 ["returnUrl"] = returnUrl,
                 ["pendingAction"] = pendingAction,
+                ["scopes"] = scopes,
             }, pathBase)
-            ?? WithQuery($"{pathBase}{Prefix}/{Uri.EscapeDataString(name)}/connect", ("returnUrl", returnUrl), ("pendingAction", pendingAction));
+            ?? WithQuery($"{pathBase}{Prefix}/{Uri.EscapeDataString(name)}/connect", ("returnUrl", returnUrl), ("pendingAction", pendingAction), ("scopes", scopes));
     }
 
     /// <summary>Gets <c>{pathBase}{PathPrefix}/</c>, the list of the user's connections.</summary>

@@ -101,6 +101,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<ProviderTokenRevoker>();
         services.TryAddScoped<IOAuthConnectionService, OAuthConnectionService>();
         services.TryAddSingleton<PendingActionProtector>();
+        services.TryAddSingleton<ScopeRequestProtector>();
         services.TryAddSingleton<OAuth2CaptureEndpointLinks>();
         services.TryAddSingleton<ReauthLoopGuard>();
         services.TryAddSingleton<ProviderProfileReader>();

@@ -43,7 +43,7 @@ internal sealed partial class OAuthTokenHandler(string provider, IHttpContextAcc
                 case ApiVerdict.MissingScope:
                     response.Dispose();
                     throw OAuthTokenException.FromResult(
-                        ScopeRules.Lacking(configured, token.ConnectionId!.Value, answer.MissingScopes, $"The {configured.DisplayName} API answered that a permission is missing. "),
+                        ScopeRules.Lacking(configured, token.ConnectionId!.Value, ScopeRules.Missing(token, configured, ScopeRules.Requestable(answer.MissingScopes)), $"The {configured.DisplayName} API answered that a permission is missing. "),
                         ownerId);
                 default:
                     return response;

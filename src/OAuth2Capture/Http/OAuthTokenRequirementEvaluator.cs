@@ -128,7 +128,7 @@ internal sealed partial class OAuthTokenRequirementEvaluator(
             return result;
         }
 
-        var missing = required.Except(ScopeRules.Granted(result, provider), StringComparer.Ordinal).ToList();
+        var missing = ScopeRules.Missing(result, provider, required);
         return missing.Count == 0 ? result : ScopeRules.Lacking(provider, result.ConnectionId!.Value, missing);
     }
 

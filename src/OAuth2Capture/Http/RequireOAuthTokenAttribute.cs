@@ -26,20 +26,36 @@ namespace OAuth2Capture.Http;
 /// </list>
 /// <para>On Razor Pages put it on the <c>PageModel</c> class: Razor Pages ignore filters on handler methods.</para>
 /// </remarks>
-/// <param name="provider">The provider name, for example <c>github</c>.</param>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
-public sealed class RequireOAuthTokenAttribute(string provider) : Attribute, IFilterFactory, IOrderedFilter
+public sealed class RequireOAuthTokenAttribute : Attribute, IFilterFactory, IOrderedFilter
 {
+    /// <summary>Initializes a new instance requiring a usable token of <paramref name="provider"/>.</summary>
+    /// <param name="provider">The provider name, for example <c>github</c>.</param>
+    public RequireOAuthTokenAttribute(string provider)
+        : this(provider, [])
+    {
+    }
+
+    /// <summary>Initializes a new instance requiring a token of <paramref name="provider"/> granted <paramref name="scopes"/>, for example <c>[RequireOAuthToken("github", "repo")]</c>.</summary>
+    /// <param name="provider">The provider name, for example <c>github</c>.</param>
+    /// <param name="scopes">The scopes the action needs (see <see cref="Scopes"/>).</param>
+    public RequireOAuthTokenAttribute(string provider, params string[] scopes)
+    {
+        Provider = string.IsNullOrEmpty(provider) ? throw new ArgumentException("A provider name is required.", nameof(provider)) : provider;
+        Scopes = scopes ?? [];
+    }
+
     /// <summary>Gets the provider name.</summary>
-    public string Provider { get; } = string.IsNullOrEmpty(provider) ? throw new ArgumentException("A provider name is required.", nameof(provider)) : provider;
+    public string Provider { get; }
 
     /// <summary>
-    /// Gets or sets the scopes the action needs. A stored token whose granted scopes lack one is treated as
-    /// <see cref="ReauthReason.InsufficientScope"/> without calling the provider; a scope the provider's
-    /// configuration never requests is a configuration error (reconnecting could not grant it).
+    /// Gets or sets the scopes the action needs, configured as base scopes or not (scopes in context). A stored token
+    /// whose granted scopes lack one is treated as <see cref="ReauthReason.InsufficientScope"/> without calling the
+    /// provider: the user is sent to reconnect, and that reconnect asks for the scopes the connection holds plus the
+    /// missing ones; the connection stays usable for actions that need less.
     /// <value>Default: none (any usable token will do).</value>
     /// </summary>
-    public string[] Scopes { get; set; } = [];
+    public string[] Scopes { get; set; }
 
     /// <summary>
     /// Gets or sets where browsers are redirected instead of the connect URL when the user must (re)connect, for

@@ -27,7 +27,13 @@ namespace OAuth2Capture.Http;
 /// A connection stopped by the re-auth loop guard (<see cref="ReauthReason.ReauthLoopDetected"/>) answers 500 too.
 /// </para>
 /// </remarks>
-internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog catalog, IReauthMessageProvider messages, ILogger<TokenFailureErrorMapper> logger)
+internal sealed partial class TokenFailureErrorMapper(
+    IOAuthProviderCatalog catalog,
+    IReauthMessageProvider messages,
+    IOwnerIdResolver owners,
+    ScopeRequestProtector scopeRequests,
+    OAuth2CaptureEndpointLinks links,
+    ILogger<TokenFailureErrorMapper> logger)
 {
     public string GetDisplayName(string provider)
         => catalog.TryGet(provider, out var configured) ? configured.DisplayName : provider;
@@ -68,7 +74,7 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
                 Provider = provider,
                 ProviderDisplayName = display,
                 Reason = result.Reason.ToString(),
-                ReauthUrl = context.GetConnectUrl(provider, context.GetCurrentLocalUrl()),
+                ReauthUrl = ReconnectUrl(context, result),
             },
             TokenStatus.TemporarilyUnavailable when result.Error == Storage.StoreFailure.ErrorCode => StoreUnavailable(context, result, display),
             TokenStatus.TemporarilyUnavailable => new OAuth2CaptureError(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.TemporarilyUnavailable,
@@ -83,6 +89,12 @@ internal sealed partial class TokenFailureErrorMapper(IOAuthProviderCatalog cata
             TokenStatus.Valid or TokenStatus.Refreshed => throw new ArgumentException("Only failed results map to an error.", nameof(result)),
         };
     }
+
+    /// <summary>The reconnect coming back here; for a grant lacking scopes, asking for them too (sealed for the user).</summary>
+    private string ReconnectUrl(HttpContext context, TokenResult result)
+        => result.MissingScopes.Count > 0 && owners.GetOwnerId(context.User) is { } owner
+            ? links.Connect(context.Request.PathBase, result.Provider, context.GetCurrentLocalUrl(), scopes: scopeRequests.Protect(owner, result.MissingScopes))
+            : context.GetConnectUrl(result.Provider, context.GetCurrentLocalUrl());
 
     private OAuth2CaptureError ReauthLoop(HttpContext context, TokenResult result, string display, string message)
     {

@@ -36,6 +36,12 @@ public sealed class TokenResult
     /// <summary>Gets why re-authorization is required; <see cref="ReauthReason.None"/> otherwise.</summary>
     public ReauthReason Reason { get; private init; }
 
+    /// <summary>
+    /// Gets the scopes an endpoint or an API needed that the grant lacks, for <see cref="ReauthReason.InsufficientScope"/>
+    /// (empty when none were named). The reconnect asks for them on top of the scopes the connection holds.
+    /// </summary>
+    public IReadOnlyList<string> MissingScopes { get; private init; } = [];
+
     /// <summary>Gets how long to wait before retrying, for <see cref="TokenStatus.TemporarilyUnavailable"/>, when known.</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
@@ -97,6 +103,28 @@ public sealed class TokenResult
             Error = error,
             ErrorDescription = errorDescription,
         };
+
+    /// <summary>
+    /// Creates a result saying the grant lacks scopes (<see cref="ReauthReason.InsufficientScope"/>): the user reconnects
+    /// and consents to them; the connection is not dead and still serves what needs less.
+    /// </summary>
+    /// <param name="provider">The provider name.</param>
+    /// <param name="connectionId">The connection id.</param>
+    /// <param name="missingScopes">The scopes that were needed and not granted (empty when the API did not say which).</param>
+    /// <param name="errorDescription">A description safe to log.</param>
+    /// <returns>A <see cref="TokenStatus.ReauthRequired"/> result.</returns>
+    public static TokenResult InsufficientScope(string provider, Guid connectionId, IEnumerable<string> missingScopes, string? errorDescription = null)
+    {
+        ArgumentNullException.ThrowIfNull(missingScopes);
+        return new(TokenStatus.ReauthRequired, provider)
+        {
+            ConnectionId = connectionId,
+            Reason = ReauthReason.InsufficientScope,
+            Error = "insufficient_scope",
+            ErrorDescription = errorDescription,
+            MissingScopes = [.. missingScopes.Distinct(StringComparer.Ordinal)],
+        };
+    }
 
     /// <summary>Creates a result saying the provider cannot be used right now.</summary>
     /// <param name="provider">The provider name.</param>

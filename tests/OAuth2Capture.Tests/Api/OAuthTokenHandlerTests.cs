@@ -160,13 +160,14 @@ public sealed class OAuthTokenHandlerTests
     }
 
     [Fact]
-    public async Task A_403_insufficient_scope_for_a_scope_the_app_never_asks_for_is_the_operators_configuration_error()
+    public async Task A_403_insufficient_scope_for_a_scope_the_app_does_not_configure_names_it_for_the_reconnect()
     {
         await using var s = await HandlerScenario.StartAsync();
 
-        var failure = await Assert.ThrowsAsync<OAuthConfigurationException>(() => s.Client.SendAsync(Post("hello").SetOAuth2CaptureOwner("user-1"), Ct));
+        var failure = await Assert.ThrowsAsync<InsufficientScopeException>(() => s.Client.SendAsync(Post("hello").SetOAuth2CaptureOwner("user-1"), Ct));
 
-        Assert.Contains("OAuth2Capture:Providers:dev:Scopes", failure.Result.ErrorDescription, StringComparison.Ordinal);
+        Assert.Equal(["write"], failure.Result.MissingScopes);
+        Assert.Equal(ConnectionHealth.Active, (await s.App.ReadRowAsync(s.ConnectionId))!.Status);
     }
 
     [Fact]

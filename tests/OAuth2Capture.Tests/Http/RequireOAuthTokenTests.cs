@@ -205,19 +205,23 @@ public sealed class RequireOAuthTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Endpoint_needing_a_scope_the_provider_configuration_never_requests_answers_500_configuration_error_not_a_reconnect()
+    public async Task Endpoint_needing_a_scope_the_configuration_does_not_request_sends_the_user_to_reconnect_for_it_not_to_an_operator_error()
     {
-        await app.ConnectAsync("user-1", "alice", Ct);
+        var (id, _) = await app.ConnectAsync("user-1", "alice", Ct);
         using var browser = app.Browser();
+        using var api = app.Api();
 
-        using var response = await browser.GetAsync("repos/admin", Ct);
+        using var redirect = await browser.GetAsync("repos/admin", Ct);
+        using var response = await api.GetAsync("repos/admin", Ct);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Null(response.Headers.Location);
-        var page = await response.Content.ReadAsStringAsync(Ct);
-        Assert.Contains("configuration_error", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("/connect", page, StringComparison.Ordinal);
-        Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Id == 1101 && r.Message.Contains("admin", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.StartsWith("/oauth2/dev/connect?returnUrl=%2Frepos%2Fadmin&scopes=", redirect.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await ReadJsonAsync(response);
+        Assert.Equal("InsufficientScope", problem.GetProperty("reason").GetString());
+        Assert.Contains("&scopes=", problem.GetProperty("reauthUrl").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Id.Id == 1101);
+        Assert.Equal(ConnectionHealth.Active, (await app.ReadRowAsync(id))!.Status);
     }
 
     [Fact]

@@ -325,7 +325,8 @@ public sealed class TokenExceptionAnswerTests : IAsyncLifetime
             $"WWW-Authenticate: {string.Join(", ", response.Headers.WwwAuthenticate)}",
             $"Set-Cookie: {(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? string.Join(", ", cookies.Select(c => c.Split('=')[0]).Distinct()) : string.Empty)}",
             body);
-        return description.Replace(Uri.EscapeDataString(local), "{path}", StringComparison.Ordinal).Replace($"\"{local}\"", "\"{path}\"", StringComparison.Ordinal);
+        description = description.Replace(Uri.EscapeDataString(local), "{path}", StringComparison.Ordinal).Replace($"\"{local}\"", "\"{path}\"", StringComparison.Ordinal);
+        return System.Text.RegularExpressions.Regex.Replace(description, "scopes=[A-Za-z0-9_-]+", "scopes={sealed}"); // each seal is new ciphertext
     }
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)

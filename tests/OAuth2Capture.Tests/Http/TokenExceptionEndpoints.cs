@@ -64,8 +64,8 @@ internal static class TokenExceptionEndpoints
     public static string UserId(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
     public static InsufficientScopeException MissingWrite(TokenResult token)
-        => (InsufficientScopeException)OAuthTokenException.FromResult(TokenResult.ReauthRequired(token.Provider, token.ConnectionId!.Value,
-            OAuth2Capture.ReauthReason.InsufficientScope, "insufficient_scope", $"The stored {token.Provider} grant lacks the scope(s) write."));
+        => (InsufficientScopeException)OAuthTokenException.FromResult(TokenResult.InsufficientScope(token.Provider, token.ConnectionId!.Value,
+            ["write"], $"The stored {token.Provider} grant lacks the scope(s) write."));
 
     /// <summary>Asks the provider (introspection) whether the token still works; throws <see cref="TokenRevokedException"/> when not.</summary>
     public static async Task<TokenResult> ProbeAsync(TokenResult token, ITokenValidityService tokens, CancellationToken cancellationToken)

@@ -56,7 +56,8 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
     /// </param>
     /// <param name="services">Adds or changes the app's services.</param>
     /// <param name="keyRing">A Data Protection key ring directory; ephemeral keys when <see langword="null"/>.</param>
-    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true, Action<IServiceCollection>? services = null, DirectoryInfo? keyRing = null)
+    /// <param name="endpoints">Maps the test's own endpoints.</param>
+    public static async Task<ConnectAppHarness> StartAsync(DevProviderServer dev, Action<OAuth2CaptureOptions>? configure = null, bool namesDefaultScheme = true, Action<IServiceCollection>? services = null, DirectoryInfo? keyRing = null, Action<WebApplication>? endpoints = null)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"oauth2capture-web-{Guid.NewGuid():N}.db");
         var clock = new ShiftableTimeProvider();
@@ -127,6 +128,7 @@ internal sealed class ConnectAppHarness : IAsyncDisposable
             => $"done|{tempData.GetTempData(context)[FlashMessage.Key]}");
         app.MapGet("/antiforgery", (HttpContext context, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
             => antiforgery.GetAndStoreTokens(context).RequestToken);
+        endpoints?.Invoke(app);
 
         await app.StartAsync();
         var harness = new ConnectAppHarness(app, databasePath, dev, clock, posts);

@@ -44,7 +44,7 @@ internal sealed partial class ConnectFlowEvents(
         var exchanged = context.HttpContext.Items[ConnectFlowItems.ExchangedTokens] as TokenEndpointResponse
             ?? throw new InvalidOperationException("The code exchange left no parsed answer for the capture step.");
         var tokens = new CapturedTokens(exchanged.AccessToken!, exchanged.RefreshToken, exchanged.TokenType ?? "Bearer", exchanged.ExpiresIn,
-            exchanged.RefreshTokenExpiresIn, exchanged.Scope ?? string.Join(' ', context.Options.Scope));
+            exchanged.RefreshTokenExpiresIn, exchanged.Scope ?? Item(context.Properties, ConnectFlowItems.RequestedScopes) ?? string.Join(' ', context.Options.Scope));
 
         try
         {
@@ -139,6 +139,12 @@ internal sealed partial class ConnectFlowEvents(
             case { } failure when StoreFailure.IsUnavailable(failure, context.HttpContext.RequestAborted):
                 // Our database, not the provider: nothing was stored, and the authorization code is spent, so start again.
                 return Endpoints.Errors.StoreUnavailableError(provider.Name, provider.DisplayName) with { RetryUrl = retry };
+            case AuthenticationFailureException failure when failure.Data["error"] is "invalid_scope":
+                // The provider will not grant a scope the app asked for (unknown to it, or not enabled for this client):
+                // the app's configuration or code, which reconnecting cannot change.
+                return Error(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.ConfigurationError, $"{provider.DisplayName} refused the permissions this app asked for",
+                    $"{provider.DisplayName} answered invalid_scope: a permission this app asked for is not available to it{(failure.Data["error_description"] is string description ? $" ({description})" : string.Empty)}.",
+                    "Please contact the site's operators; connecting again will not help.");
             case CallbackStateException:
                 return Error(StatusCodes.Status400BadRequest, OAuth2CaptureErrorCodes.InvalidState, "This connection attempt expired or was already used",
                     $"The answer from {provider.DisplayName} could not be matched to a connection started in this browser (the link was reused, tampered with, or the browser's cookies were cleared).",

@@ -9,6 +9,9 @@ internal static class ConnectFlowItems
     public const string ConnectionId = "oauth2capture.connectionId";
     public const string Reconnected = "oauth2capture.reconnected";
 
+    /// <summary>The scopes a connect asked for beyond the configured ones, space separated: what a token answer without <c>scope</c> was granted.</summary>
+    public const string RequestedScopes = "oauth2capture.requestedScopes";
+
     /// <summary>
     /// The key, in <c>HttpContext.Items</c> (never in the state), of the code exchange's parsed answer, which the capture
     /// step reads as it is instead of parsing the framework's copy again.
