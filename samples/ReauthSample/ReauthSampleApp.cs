@@ -57,6 +57,8 @@ public static class ReauthSampleApp
         builder.Services.AddSingleton<SampleProviders>();
         builder.Services.AddScoped<Publisher>();
         builder.Services.AddScoped<Simulator>();
+        builder.Services.AddSingleton<ScheduledPosts>();
+        builder.Services.AddHostedService<ScheduledPublisher>();
 
         var app = builder.Build();
         Configure(app, urls);

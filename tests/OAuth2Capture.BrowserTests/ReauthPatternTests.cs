@@ -35,7 +35,73 @@ public sealed class ReauthPatternTests(BrowserFixture fixture)
         await Expect(s.Page.GetByText("Your DevSocial account is reconnected.")).ToBeVisibleAsync();
         await Expect(s.Page.Locator("#token-status")).ToHaveTextAsync("Valid");
         await s.ScreenshotAsync("attribute-reconnected.png");
+
+        // Revoked at DevSocial only: the page still opens (the stored token looks valid), and the post itself finds
+        // out. The handler's exception escapes the page handler and is answered like the attribute: reconnect, back.
+        await s.SimulateAsync("DevSocial", "Revoke at DevSocial only (found at the next post)");
+        await s.GotoAsync("/attribute");
+        await Expect(s.Page.Locator("#token-status")).ToHaveTextAsync("Valid");
+        await s.Page.GetByLabel("Post to DevSocial").FillAsync("Found dead by the API");
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Publish to DevSocial with this token" }).ClickAsync();
+        await s.ApproveAsync();
+        await Expect(s.Page).ToHaveURLAsync(new Regex("/attribute$"));
+        await Expect(s.Page.GetByText("Your DevSocial account is reconnected.")).ToBeVisibleAsync();
         Assert.Empty(s.ForeignRequests);
+    }
+
+    [Fact]
+    public async Task Scheduled_post_from_the_background_job_parks_on_a_grant_revoked_at_the_provider_and_goes_out_after_the_reconnect()
+    {
+        await using var s = await SampleSession.StartAsync(fixture);
+        await s.SignInAsync();
+        await s.ConnectFromDashboardAsync("DevSocial");
+        await ScheduleAsync(s, "Scheduled while connected");
+        await UntilAsync(s, "/schedule", "#scheduled li[data-state=Published]", 1);
+
+        await s.SimulateAsync("DevSocial", "Revoke at DevSocial only (found at the next post)");
+        await ScheduleAsync(s, "Scheduled after the revocation");
+        await UntilAsync(s, "/schedule", "#scheduled li[data-state=Parked]", 1);
+        await Expect(s.Page.Locator("#scheduled li[data-state=Parked]")).ToContainTextAsync("Scheduled after the revocation");
+        await s.ScreenshotAsync("scheduled-post-parked.png");
+        await s.GotoAsync("/dashboard");
+        await Expect(s.Page.Locator("#notification-list")).ToContainTextAsync("Your scheduled post to DevSocial is waiting");
+
+        await s.GotoAsync("/schedule");
+        await s.Page.Locator("#scheduled li[data-state=Parked]").GetByRole(AriaRole.Link, new() { Name = "Reconnect DevSocial" }).ClickAsync();
+        await s.ApproveAsync();
+        await Expect(s.Page).ToHaveURLAsync(new Regex("/schedule$"));
+        await UntilAsync(s, "/schedule", "#scheduled li[data-state=Published]", 2);
+
+        // Read back from DevSocial's API: the provider really received both posts.
+        await Expect(s.Page.Locator("#at-provider")).ToContainTextAsync("Scheduled while connected");
+        await Expect(s.Page.Locator("#at-provider")).ToContainTextAsync("Scheduled after the revocation");
+        await s.ScreenshotAsync("scheduled-post-published.png");
+        Assert.Empty(s.ForeignRequests);
+    }
+
+    private static async Task ScheduleAsync(SampleSession s, string text)
+    {
+        await s.GotoAsync("/schedule");
+        await s.Page.GetByLabel("Scheduled post to DevSocial").FillAsync(text);
+        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Schedule for DevSocial" }).ClickAsync();
+        await Expect(s.Page.GetByText("Scheduled. A background job publishes it")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Reloads <paramref name="path"/> until <paramref name="selector"/> matches <paramref name="count"/> elements: the background job runs on its own clock.</summary>
+    private static async Task UntilAsync(SampleSession s, string path, string selector, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            await s.GotoAsync(path);
+            if (await s.Page.Locator(selector).CountAsync() == count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{selector} never reached {count} on {path}: {await s.Page.Locator("main").InnerTextAsync()}");
+            await Task.Delay(500);
+        }
     }
 
     [Fact]

@@ -4,9 +4,13 @@ using ReauthSample.Services;
 
 namespace ReauthSample.Pages;
 
-/// <summary>The attribute pattern: on Razor Pages the attribute goes on the PageModel class (handler methods ignore filters).</summary>
+/// <summary>
+/// The attribute pattern: on Razor Pages the attribute goes on the PageModel class (handler methods ignore filters). The
+/// post goes to DevSocial's API in straight-line code: if the API finds the grant dead, the exception escapes and is
+/// answered like the attribute's own check (reconnect, then back here).
+/// </summary>
 [RequireOAuthToken(SampleProviders.Social)]
-public sealed class AttributeModel(PostBoard board) : SamplePageModel
+public sealed class AttributeModel(PostBoard board, SocialApi api) : SamplePageModel
 {
     public string TokenStatus { get; private set; } = string.Empty;
 
@@ -18,7 +22,7 @@ public sealed class AttributeModel(PostBoard board) : SamplePageModel
 
     public void OnGet() => Load();
 
-    public IActionResult OnPost(string? text)
+    public async Task<IActionResult> OnPostAsync(string? text)
     {
         if (PostBoard.Validate(text) is { } problem)
         {
@@ -31,8 +35,9 @@ public sealed class AttributeModel(PostBoard board) : SamplePageModel
         // The filter ran before this handler, so the token is there and usable.
         var token = HttpContext.GetOAuthToken(SampleProviders.Social)!;
         var post = board.Create(Owner, text!, [(SampleProviders.Social, "DevSocial")]);
+        var id = await api.PostAsync(Owner, SampleProviders.Social, post.Text, HttpContext.RequestAborted);
         board.Publish(Owner, post.Id, SampleProviders.Social);
-        Published = $"Published to DevSocial with the token the attribute obtained ({token.Status}).";
+        Published = $"Published to DevSocial with the token the attribute obtained ({token.Status}). DevSocial's post id: {id}.";
         Load();
         return Page();
     }

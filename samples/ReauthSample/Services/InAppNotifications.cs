@@ -11,7 +11,7 @@ public sealed record InAppNotification(DateTimeOffset At, ReauthNotificationKind
 /// needs the user, recovers, or will end without a way to renew it (once per transition, even with several instances).
 /// Kept in memory for the demo; a real app stores them with its own notifications.
 /// </summary>
-public sealed class InAppNotifications : IReauthNotifier
+public sealed class InAppNotifications(TimeProvider time) : IReauthNotifier
 {
     private const int KeepPerUser = 20;
     private readonly ConcurrentDictionary<string, List<InAppNotification>> byOwner = new(StringComparer.Ordinal);
@@ -26,17 +26,25 @@ public sealed class InAppNotifications : IReauthNotifier
             ReauthNotificationKind.ExpiringWithoutRefresh => $"{context.ProviderDisplayName} will stop working on {context.ExpiresAt:d} unless you reconnect.",
             _ => $"{context.ProviderDisplayName}: {context.Kind}.",
         };
-        var list = byOwner.GetOrAdd(context.OwnerId, _ => []);
+        Append(context.OwnerId, new InAppNotification(context.OccurredAt, context.Kind, context.Provider, text, context.ReconnectPath));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The app's own notice about a connection that needs the user (for example a parked scheduled post).</summary>
+    public void Add(string ownerId, string provider, string text, string linkPath)
+        => Append(ownerId, new InAppNotification(time.GetUtcNow(), ReauthNotificationKind.ReauthRequired, provider, text, linkPath));
+
+    private void Append(string ownerId, InAppNotification notification)
+    {
+        var list = byOwner.GetOrAdd(ownerId, _ => []);
         lock (list)
         {
-            list.Insert(0, new InAppNotification(context.OccurredAt, context.Kind, context.Provider, text, context.ReconnectPath));
+            list.Insert(0, notification);
             if (list.Count > KeepPerUser)
             {
                 list.RemoveAt(list.Count - 1);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     public IReadOnlyList<InAppNotification> For(string ownerId)

@@ -25,5 +25,16 @@ public sealed class SocialApi(IHttpClientFactory clients)
         return created?.Id ?? string.Empty;
     }
 
-    private sealed record CreatedPost(string Id);
+    /// <summary>The texts of <paramref name="owner"/>'s posts as the provider's API has them, newest last.</summary>
+    /// <exception cref="OAuth2Capture.Tokens.OAuthTokenException">No usable token, or the API proved it dead.</exception>
+    public async Task<IReadOnlyList<string>> ListAsync(string owner, string provider, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/posts").SetOAuth2CaptureOwner(owner);
+        using var response = await clients.CreateClient(ClientName(provider)).SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var posts = await response.Content.ReadFromJsonAsync<List<CreatedPost>>(cancellationToken);
+        return [.. posts?.Select(post => post.Text ?? string.Empty) ?? []];
+    }
+
+    private sealed record CreatedPost(string Id, string? Text = null);
 }
