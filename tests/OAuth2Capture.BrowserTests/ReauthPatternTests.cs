@@ -323,8 +323,11 @@ public sealed class ReauthPatternTests(BrowserFixture fixture)
         await s.GotoAsync("/api-client");
         await s.Page.GetByRole(AriaRole.Button, new() { Name = "Call GET /api/profile" }).ClickAsync();
         await Expect(s.Page.Locator("#summary")).ToHaveTextAsync("The API answered with data: DevSocial is connected.");
+        await Expect(s.Page.Locator("#answer")).ToContainTextAsync("\"nameAtProvider\"");
 
-        await s.SimulateAsync("DevSocial", "Revoke DevSocial's grant");
+        // Revoked at DevSocial only: the endpoint's filter passes, DevSocial's API answers 401, and the exception the
+        // handler throws escapes the endpoint as the same 403 problem.
+        await s.SimulateAsync("DevSocial", "Revoke at DevSocial only (found at the next post)");
         await s.GotoAsync("/api-client");
         await s.Page.GetByRole(AriaRole.Button, new() { Name = "Call GET /api/profile" }).ClickAsync();
         await Expect(s.Page.Locator("#answer")).ToContainTextAsync("HTTP 403 application/problem+json");

@@ -36,5 +36,13 @@ public sealed class SocialApi(IHttpClientFactory clients)
         return [.. posts?.Select(post => post.Text ?? string.Empty) ?? []];
     }
 
+    /// <summary>The signed-in user's profile at the provider (<c>GET api/me</c>); the handler takes the user from the current request.</summary>
+    /// <exception cref="OAuth2Capture.Tokens.OAuthTokenException">No usable token, or the API proved it dead.</exception>
+    public async Task<Profile> MeAsync(string provider, CancellationToken cancellationToken)
+        => await clients.CreateClient(ClientName(provider)).GetFromJsonAsync<Profile>("api/me", cancellationToken) ?? new Profile(null, null);
+
+    /// <summary>A user's profile at the provider.</summary>
+    public sealed record Profile(string? Sub, string? Name);
+
     private sealed record CreatedPost(string Id, string? Text = null);
 }
