@@ -44,4 +44,10 @@ public enum ReauthReason
     /// reconnect.
     /// </summary>
     SecretsUnreadable,
+
+    /// <summary>
+    /// The provider holds the grant back until the user deals with something on their account at the provider's own site
+    /// (Facebook: a security checkpoint, or an account not yet confirmed). Reconnecting takes them there.
+    /// </summary>
+    AccountNeedsAttention,
 }

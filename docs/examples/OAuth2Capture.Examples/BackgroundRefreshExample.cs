@@ -16,6 +16,12 @@ public static class BackgroundRefreshExample
         builder.Services.AddOAuth2Capture(builder.Configuration.GetSection("OAuth2Capture"))
             .AddBackgroundRefresh(o => o.KeepAliveAfterByProvider["youtube"] = TimeSpan.FromDays(150))
             .AddReauthNotifier<EmailReauthNotifier>();
+
+        // What the notifier needs: the app's mail queue (its sender reads it) and the address the links point at.
+        builder.Services.AddSingleton<QueuedEmailOutbox>();
+        builder.Services.AddSingleton<IEmailOutbox>(services => services.GetRequiredService<QueuedEmailOutbox>());
+        builder.Services.Configure<EmailReauthNotifierOptions>(builder.Configuration.GetSection("Email"));
+
         builder.Services.AddHealthChecks().AddOAuth2Capture(degradedShare: 0.2);
         // </snippet:background-refresh-enable>
         return builder;

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using OAuth2Capture.Reauth;
 
 namespace OAuth2Capture.Examples;
@@ -14,15 +16,46 @@ public interface IEmailOutbox
     Task EnqueueAsync(string ownerId, string subject, string body, CancellationToken cancellationToken);
 }
 
+/// <summary>One queued message.</summary>
+/// <param name="OwnerId">The app's user id (the app looks up the address).</param>
+/// <param name="Subject">The subject.</param>
+/// <param name="Body">The body.</param>
+public sealed record QueuedEmail(string OwnerId, string Subject, string Body);
+
+/// <summary>
+/// An in-process outbox: a bounded channel that the app's mail sender (a hosted service with its SMTP or API client)
+/// reads from. A real app that must not lose mail on a restart writes to a table instead.
+/// </summary>
+public sealed class QueuedEmailOutbox : IEmailOutbox
+{
+    private readonly Channel<QueuedEmail> _queue = Channel.CreateBounded<QueuedEmail>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>Gets the queue the mail sender reads.</summary>
+    public ChannelReader<QueuedEmail> Reader => _queue.Reader;
+
+    /// <inheritdoc/>
+    public Task EnqueueAsync(string ownerId, string subject, string body, CancellationToken cancellationToken)
+        => _queue.Writer.WriteAsync(new QueuedEmail(ownerId, subject, body), cancellationToken).AsTask();
+}
+
+/// <summary>Where the links in the mails point.</summary>
+public sealed class EmailReauthNotifierOptions
+{
+    /// <summary>Gets or sets the app's public address, for example <c>https://app.example.com/</c>.</summary>
+    public Uri? PublicOrigin { get; set; }
+}
+
 // <snippet:email-notifier>
 /// <summary>Queues an e-mail (never sends inline) when a connection needs the user.</summary>
-public sealed class EmailReauthNotifier(IEmailOutbox queue, Uri publicOrigin) : IReauthNotifier
+public sealed class EmailReauthNotifier(IEmailOutbox queue, IOptions<EmailReauthNotifierOptions> options) : IReauthNotifier
 {
     /// <inheritdoc/>
     public Task NotifyAsync(ReauthNotificationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var link = new Uri(publicOrigin, context.ReconnectPath);
+        var origin = options.Value.PublicOrigin
+            ?? throw new InvalidOperationException("Set Email:PublicOrigin, the app's public address, for the links in the mails.");
+        var link = new Uri(origin, context.ReconnectPath);
         return context.Kind switch
         {
             ReauthNotificationKind.ReauthRequired => queue.EnqueueAsync(context.OwnerId,

@@ -142,7 +142,7 @@ internal sealed partial class TokenFailureErrorMapper(
         public static partial void ConfigurationError(ILogger logger, string provider, Guid? connectionId, string? error, string? description, string path);
 
         [LoggerMessage(EventId = 1102, EventName = "ReauthLoopAnswered", Level = LogLevel.Error,
-            Message = "A request to {Path} needed a {Provider} token, but connection {ConnectionId} died right after each of several reconnects; the user is no longer redirected to reconnect. Check the server clock (skew against the provider), the client credentials and the provider's token policy.")]
+            Message = "A request to {Path} needed a {Provider} token, but connection {ConnectionId} died right after each of several reconnects; the user is no longer redirected to reconnect. Check the client credentials, the provider's token policy (a test mode, an organisation's policy, a scope it never grants) and whether another environment shares this app registration.")]
         public static partial void ReauthLoopAnswered(ILogger logger, string provider, Guid? connectionId, string path);
     }
 }

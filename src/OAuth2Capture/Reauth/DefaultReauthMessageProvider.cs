@@ -21,6 +21,7 @@ internal sealed class DefaultReauthMessageProvider : IReauthMessageProvider
                 ReauthReason.Inactivity => $"Your {name} connection expired after a period of inactivity. Reconnect to continue.",
                 ReauthReason.RotatedRefreshTokenLost => $"Your {name} connection was interrupted while it was being renewed. Reconnect to continue.",
                 ReauthReason.SecretsUnreadable => $"We have to ask you to reconnect your {name} account: because of a problem on our side, this app can no longer read the access you gave it. Reconnect to continue.",
+                ReauthReason.AccountNeedsAttention => $"{name} needs you to sign in at {name} and deal with a notice on your account first. Then reconnect to continue.",
                 ReauthReason.ReauthLoopDetected => $"Your {name} connection keeps failing right after you reconnect. This needs a fix on our side; the operators have been told.",
                 ReauthReason.ProviderRejected or ReauthReason.None => $"{name} no longer accepts this app's access to your account. Reconnect to continue.",
             },

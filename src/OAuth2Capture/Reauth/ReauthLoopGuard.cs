@@ -5,8 +5,8 @@ using OAuth2Capture.Storage;
 namespace OAuth2Capture.Reauth;
 
 /// <summary>
-/// Notices a connection that dies right after each reconnect (clock skew, rejected client credentials, a provider
-/// policy that kills new grants, a scope the provider never grants) so the user is not sent round the re-auth loop for
+/// Notices a connection that dies right after each reconnect (a provider policy that kills new grants, a scope the user
+/// or the provider never grants, two environments rotating each other's refresh tokens) so the user is not sent round the re-auth loop for
 /// ever. Used by the connect endpoint and by <c>[RequireOAuthToken]</c>. Each instance counts on its own (in memory):
 /// a loop shows up on whichever instance the user keeps hitting.
 /// </summary>

@@ -74,7 +74,7 @@ public class OAuthTokenException : Exception
             {
                 ReauthReason.RefreshTokenExpired or ReauthReason.NoRefreshToken or ReauthReason.Inactivity => new TokenExpiredException(result),
                 ReauthReason.InsufficientScope => new InsufficientScopeException(result),
-                ReauthReason.Revoked or ReauthReason.ProviderRejected or ReauthReason.RotatedRefreshTokenLost or ReauthReason.SecretsUnreadable or ReauthReason.ReauthLoopDetected
+                ReauthReason.Revoked or ReauthReason.ProviderRejected or ReauthReason.RotatedRefreshTokenLost or ReauthReason.SecretsUnreadable or ReauthReason.ReauthLoopDetected or ReauthReason.AccountNeedsAttention
                     or ReauthReason.None => new TokenRevokedException(result),
             },
             TokenStatus.Valid or TokenStatus.Refreshed => throw new ArgumentException("A successful result has no exception.", nameof(result)),

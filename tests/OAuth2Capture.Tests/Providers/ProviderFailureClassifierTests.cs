@@ -24,7 +24,6 @@ public sealed class ProviderFailureClassifierTests
     [InlineData("linkedin")]
     [InlineData("reddit")]
     [InlineData("pinterest")]
-    [InlineData("youtube")]
     public void Built_in_provider_without_codes_of_its_own_uses_the_RFC_6749_classifier(string name)
         => Assert.Same(Rfc6749FailureClassifier.Instance, TestProviders.Create(name).Descriptor.FailureClassifier);
 
@@ -37,6 +36,19 @@ public sealed class ProviderFailureClassifierTests
     {
         Assert.Same(FacebookFailureClassifier.Instance, FacebookProvider.Descriptor.FailureClassifier);
         Assert.Equal((TokenStatus.ReauthRequired, ReauthReason.RefreshTokenExpired), Classify(TestProviders.Create("facebook"), HttpStatusCode.BadRequest, FacebookExpired));
+    }
+
+    [Fact]
+    public void YouTube_provider_reads_Googles_session_control_answer_as_an_expiry_not_a_revocation()
+    {
+        // Google's session-control answer (https://developers.google.com/identity/protocols/oauth2, "Refresh token expiration").
+        const string sessionControl = """{"error":"invalid_grant","error_description":"reauth related error (invalid_rapt)","error_uri":"https://support.google.com/a/answer/9368756","error_subtype":"invalid_rapt"}""";
+        const string expiredOrRevoked = """{"error":"invalid_grant","error_description":"Token has been expired or revoked."}""";
+        var youtube = TestProviders.Create("youtube");
+
+        Assert.Equal((TokenStatus.ReauthRequired, ReauthReason.RefreshTokenExpired), Classify(youtube, HttpStatusCode.BadRequest, sessionControl));
+        Assert.Equal((TokenStatus.ReauthRequired, ReauthReason.ProviderRejected), Classify(youtube, HttpStatusCode.BadRequest, expiredOrRevoked));
+        Assert.Equal((TokenStatus.ReauthRequired, ReauthReason.Revoked), Classify(TestProviders.CreateGeneric(), HttpStatusCode.BadRequest, sessionControl));
     }
 
     [Theory]

@@ -26,7 +26,7 @@ internal static class Errors
         => new ErrorResult(new OAuth2CaptureError(StatusCodes.Status500InternalServerError, OAuth2CaptureErrorCodes.ReauthLoop,
             $"{provider.DisplayName} keeps disconnecting",
             $"Your {provider.DisplayName} connection stopped working right after each of your last {options.ReauthLoopThreshold} reconnects, so reconnecting again would not help.",
-            $"This needs the site's operators: they should check the server clock (skew), the {provider.DisplayName} client id and secret, and {provider.DisplayName}'s app policy (for example a test mode that limits token lifetimes). Please try again later.")
+            $"This needs the site's operators: they should check the {provider.DisplayName} client id and secret, and {provider.DisplayName}'s app policy (for example a test mode that limits token lifetimes, or a permission it never grants). Please try again later.")
         {
             Provider = provider.Name,
             ProviderDisplayName = provider.DisplayName,

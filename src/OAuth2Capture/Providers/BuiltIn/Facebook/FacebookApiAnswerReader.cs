@@ -57,12 +57,9 @@ internal sealed class FacebookApiAnswerReader : ProviderApiAnswerReader
                 return standard;
             }
 
-            return number switch
-            {
-                190 => new(ApiVerdict.TokenRejected, []),
-                10 or (>= 200 and <= 299) => new(ApiVerdict.MissingScope, []),
-                _ => standard,
-            };
+            return number == FacebookGraphErrors.InvalidToken ? new(ApiVerdict.TokenRejected, [])
+                : FacebookGraphErrors.IsMissingPermission(number) ? new(ApiVerdict.MissingScope, [])
+                : standard;
         }
         catch (JsonException)
         {

@@ -13,7 +13,10 @@ namespace OAuth2Capture.Providers.BuiltIn;
 /// <c>prompt=consent</c>, so both are set. Refresh tokens have no fixed expiry but die on user revocation, 6 months
 /// unused, a password change (Gmail scopes), more than 100 tokens per account and client (the oldest dies silently),
 /// admin policy, and after 7 days for apps in "Testing" status with external users; a dead one answers
-/// <c>invalid_grant</c> "Token has been expired or revoked." (session control adds <c>error_subtype: invalid_rapt</c>).
+/// <c>invalid_grant</c> "Token has been expired or revoked." (session control adds <c>error_subtype: invalid_rapt</c>, which
+/// <see cref="YouTubeFailureClassifier"/> reads). A reconnect with <c>prompt=consent</c> issues a new refresh token and leaves the
+/// old one alive at Google (it counts toward the 100); it is not revoked, since revoking a Google token ends the whole grant,
+/// the new token included.
 /// Unconfirmed: the ~1-hour access-token lifetime and that refresh tokens do not rotate.
 /// </remarks>
 internal static class YouTubeProvider
@@ -39,6 +42,7 @@ internal static class YouTubeProvider
         UserIdJsonPath = "sub",
         DisplayNameJsonPath = "name",
         RefreshStrategy = StandardRefreshStrategy.Instance,
+        FailureClassifier = YouTubeFailureClassifier.Instance,
         Revocation = RevocationMethod.Rfc7009,
         DocumentationUrl = "https://developers.google.com/identity/protocols/oauth2/web-server",
     };
