@@ -11,7 +11,7 @@ namespace OAuth2Capture.Tests.Docs;
 /// </summary>
 public sealed partial class DocsTests
 {
-    private static readonly string Root = FindRoot();
+    internal static readonly string Root = FindRoot();
 
     private static readonly Assembly[] LibraryAssemblies =
     [
