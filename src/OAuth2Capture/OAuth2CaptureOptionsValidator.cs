@@ -26,6 +26,15 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
     /// <returns>The key.</returns>
     internal static string ProviderKey(string name) => $"{Section}:Providers:{name}";
 
+    /// <summary>", did you mean the built-in provider 'github'?" for a name one or two letters off a built-in one.</summary>
+    private static string DidYouMean(string name)
+        => BuiltInProviders.Names
+            .Select(builtIn => (builtIn, distance: OAuth2CaptureConfigurationCheck.Distance(name.ToLowerInvariant(), builtIn)))
+            .Where(c => c.distance is > 0 and <= 2)
+            .OrderBy(c => c.distance)
+            .Select(c => $"; did you mean the built-in provider '{c.builtIn}'?")
+            .FirstOrDefault() ?? string.Empty;
+
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, OAuth2CaptureOptions options)
     {
@@ -211,12 +220,12 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         {
             if (string.IsNullOrWhiteSpace(options.AuthorizationEndpoint))
             {
-                builder.AddError($"{key}:AuthorizationEndpoint is required for the generic provider '{name}' (no built-in provider has that name).");
+                builder.AddError($"{key}:AuthorizationEndpoint is required for the generic provider '{name}' (no built-in provider has that name{DidYouMean(name)}).");
             }
 
             if (string.IsNullOrWhiteSpace(options.TokenEndpoint))
             {
-                builder.AddError($"{key}:TokenEndpoint is required for the generic provider '{name}' (no built-in provider has that name).");
+                builder.AddError($"{key}:TokenEndpoint is required for the generic provider '{name}' (no built-in provider has that name{DidYouMean(name)}).");
             }
         }
 

@@ -33,7 +33,17 @@ public static class OAuth2CaptureServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<OAuth2CaptureOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        services.AddOptions<OAuth2CaptureOptions>().Configure(options =>
+        {
+            // Checked before binding: the binder's own errors name a type rather than the key, and list no valid values.
+            if (OAuth2CaptureConfigurationCheck.Check(configuration, typeof(OAuth2CaptureOptions)) is { Count: > 0 } problems)
+            {
+                throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(OAuth2CaptureOptions), problems);
+            }
+
+            configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        });
+        services.AddSingleton<IOptionsChangeTokenSource<OAuth2CaptureOptions>>(new ConfigurationChangeTokenSource<OAuth2CaptureOptions>(Microsoft.Extensions.Options.Options.DefaultName, configuration));
         return services.AddOAuth2Capture();
     }
 

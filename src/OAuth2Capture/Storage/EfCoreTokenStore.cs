@@ -13,7 +13,7 @@ namespace OAuth2Capture.Storage;
 /// token cache, see <see cref="OAuth2CaptureOptions.TokenCacheDuration"/>); none: nobody is told.</param>
 /// <param name="writeGate">Queues this process's writes to one SQLite file (see <see cref="SqliteWriteGate"/>); none: writes go straight on.</param>
 /// <remarks>The writes are in <c>EfCoreTokenStore.Writes.cs</c>.</remarks>
-internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConnectionWriteListener? listener = null, SqliteWriteGate? writeGate = null) : ITokenStore
+internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConnectionWriteListener? listener = null, SqliteWriteGate? writeGate = null) : ITokenStore, IStoreSchemaProbe
     where TContext : DbContext
 {
     private bool _modelChecked;
@@ -31,6 +31,11 @@ internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConn
             return context.Set<OAuthToken>();
         }
     }
+
+    /// <inheritdoc/>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+        => _ = await Tokens.AsNoTracking().OrderBy(token => token.Id).Select(token => new { token.Id, token.Status, token.RefreshLeaseExpiresAt })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async ValueTask<OAuthToken?> FindByIdAsync(Guid id, CancellationToken cancellationToken)

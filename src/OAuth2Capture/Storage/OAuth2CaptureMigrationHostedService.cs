@@ -31,6 +31,7 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
     {
         if (!options.Value.Store.ApplyMigrations)
         {
+            await CheckSchemaAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -60,6 +61,39 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
             {
                 await MigrateAsync(context, cancellationToken).ConfigureAwait(false);
                 await UseWriteAheadLogAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// With migrations left to the app, a missing schema fails start-up with the way out, instead of a 500 "no such table"
+    /// on the first request. An unreachable database does not: requests answer <c>store_unavailable</c> until it is back.
+    /// </summary>
+    private async Task CheckSchemaAsync(CancellationToken cancellationToken)
+    {
+        var scope = services.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (scope.ServiceProvider.GetService<ITokenStore>() is not IStoreSchemaProbe probe)
+            {
+                return;
+            }
+
+            try
+            {
+                await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
+            {
+                Log.SchemaNotChecked(logger, exception.GetBaseException().Message);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                throw new InvalidOperationException(
+                    $"{OAuth2CaptureDefaults.ConfigurationSection}:Store:ApplyMigrations is false, and the OAuth2Capture store's table cannot be read " +
+                    $"({exception.GetBaseException().Message}). Create the schema before the app starts (apply the library's migrations, " +
+                    $"for example with the SQL script described in docs/configuration.md, or your own context's migrations when it maps the entity), " +
+                    $"or set {OAuth2CaptureDefaults.ConfigurationSection}:Store:ApplyMigrations to true to let the library apply them.", exception);
             }
         }
     }
@@ -183,6 +217,10 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
         [LoggerMessage(EventId = 4003, EventName = "StoreWriteAheadLogRefused", Level = LogLevel.Warning,
             Message = "The OAuth2Capture SQLite store stays in journal mode {JournalMode} instead of WAL (another process holds the file, or the file system cannot share memory); readers may block writers.")]
         public static partial void WriteAheadLogRefused(ILogger logger, string? journalMode);
+
+        [LoggerMessage(EventId = 4004, EventName = "StoreSchemaNotChecked", Level = LogLevel.Warning,
+            Message = "OAuth2Capture:Store:ApplyMigrations is false and the store could not be reached at start-up to check its schema ({Reason}); requests answer store_unavailable until it is back.")]
+        public static partial void SchemaNotChecked(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 4010, EventName = "StoreDatabaseCreated", Level = LogLevel.Information,
             Message = "Created the missing PostgreSQL database {Database} for the OAuth2Capture store.")]

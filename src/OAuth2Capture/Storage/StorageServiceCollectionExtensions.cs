@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OAuth2Capture.Storage;
@@ -29,7 +31,7 @@ internal static class StorageServiceCollectionExtensions
                 ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store),
                 ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddDbContext<OAuth2CapturePostgreSqlDbContext>(static (provider, builder) =>
-                builder.UseNpgsql(provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.ConnectionString),
+                LogCommandsAtDebug(builder.UseNpgsql(provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.ConnectionString)),
                 ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
             // The engine is known only once options are bound, so the context is chosen per scope. On PostgreSQL it is the
@@ -82,7 +84,17 @@ internal static class StorageServiceCollectionExtensions
             default:
                 throw new InvalidOperationException($"OAuth2Capture:Store:Provider '{store.Provider}' is not supported.");
         }
+
+        LogCommandsAtDebug(builder);
     }
+
+    /// <summary>
+    /// The library's own SQL, one command per token read, would otherwise fill an app's console at EF Core's default
+    /// Information level; at Debug it is there when asked for (<c>Microsoft.EntityFrameworkCore.Database.Command</c>).
+    /// Failed commands keep their Error level.
+    /// </summary>
+    private static DbContextOptionsBuilder LogCommandsAtDebug(DbContextOptionsBuilder builder)
+        => builder.ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
 
     private static void AddOAuth2CaptureTokenProtector(this IServiceCollection services)
     {

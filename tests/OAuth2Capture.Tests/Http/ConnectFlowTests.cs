@@ -375,7 +375,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         using var response = await browser.GetAsync(app.Url("/oauth2/dev/connect?returnUrl=%2Fpage"), Ct);
 
         var html = await AssertErrorPageAsync(response, HttpStatusCode.InternalServerError, "reauth_loop");
-        Assert.Contains("clock", html, StringComparison.Ordinal);
+        Assert.Contains("client id and secret", html, StringComparison.Ordinal);
         Assert.DoesNotContain(browser.Hops, hop => hop.Port == dev.BaseUri.Port);
     }
 

@@ -359,7 +359,7 @@ public sealed class RequireOAuthTokenTests : IAsyncLifetime
         Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.InternalServerError], answers);
         var log = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 1102);
         Assert.Equal(LogLevel.Error, log.Level);
-        Assert.Contains("clock", log.Message, StringComparison.Ordinal);
+        Assert.Contains("client credentials", log.Message, StringComparison.Ordinal);
 
         // An API caller gets the same verdict as problem details, without a reauthUrl.
         using var api = app.Api();

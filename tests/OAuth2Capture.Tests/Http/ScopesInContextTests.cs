@@ -139,6 +139,22 @@ public sealed class ScopesInContextTests : IAsyncLifetime
         Assert.Equal((before.Status, before.Scope, before.AuthorizedAt), (after.Status, after.Scope, after.AuthorizedAt));
     }
 
+    [Fact]
+    public async Task A_provider_configured_without_scopes_sends_no_empty_scope_parameter()
+    {
+        await using var bare = await ConnectAppHarness.StartAsync(dev, options => options.Providers[CaptureHarness.Provider].Scopes = []);
+        using var browser = new Browser();
+        await bare.SignInAsync(browser, "user-1", Ct);
+
+        using var challenge = await browser.GetOnceAsync(bare.Url("/oauth2/dev/connect"), Ct);
+
+        Assert.Equal(HttpStatusCode.Found, challenge.StatusCode);
+        var query = System.Web.HttpUtility.ParseQueryString(challenge.Headers.Location!.Query);
+        Assert.Null(query["scope"]); // RFC 6749 §3.3: optional; "scope=" is rejected by some servers
+        Assert.Equal("code", query["response_type"]);
+        Assert.NotNull(query["state"]);
+    }
+
     private static void MapEndpoints(WebApplication endpoints)
     {
         endpoints.MapGet("/read", (HttpContext context) => $"read|{context.GetOAuthToken(CaptureHarness.Provider)!.Status}")

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using OAuth2Capture.Storage;
 
@@ -122,13 +123,46 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Default_store_with_ApplyMigrations_off_leaves_the_database_alone()
+    public async Task Default_store_with_ApplyMigrations_off_and_no_schema_fails_start_up_naming_the_key_instead_of_a_500_later()
     {
+        await using var provider = BuildDefaultStore(options => options.Store.ApplyMigrations = false);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartHostedServicesAsync(provider));
+
+        Assert.StartsWith("OAuth2Capture:Store:ApplyMigrations is false, and the OAuth2Capture store's table cannot be read (SQLite Error 1: 'no such table: oauth2capture_tokens'.)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("set OAuth2Capture:Store:ApplyMigrations to true", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Default_store_with_ApplyMigrations_off_starts_on_a_schema_made_earlier_and_changes_nothing()
+    {
+        await using (var first = BuildDefaultStore())
+        {
+            await StartHostedServicesAsync(first);
+        }
+
         await using var provider = BuildDefaultStore(options => options.Store.ApplyMigrations = false);
 
         await StartHostedServicesAsync(provider);
 
-        Assert.False(File.Exists(_path));
+        Assert.DoesNotContain(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id is 4001 or 4004);
+    }
+
+    [Fact]
+    public async Task Default_store_logs_its_sql_at_debug_not_information_so_it_does_not_fill_an_apps_console()
+    {
+        await using var provider = BuildDefaultStore(more: services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace)));
+        await StartHostedServicesAsync(provider);
+        provider.GetFakeLogCollector().Clear();
+
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ITokenStore>().ListByOwnerAsync("user-1", Ct);
+        }
+
+        var executed = provider.GetFakeLogCollector().GetSnapshot().Where(record => record.Id.Name == "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted").ToList();
+        Assert.NotEmpty(executed);
+        Assert.All(executed, record => Assert.Equal(LogLevel.Debug, record.Level));
     }
 
     [Fact]

@@ -21,6 +21,27 @@ internal sealed class OAuth2CaptureOAuthHandler(IOptionsMonitor<OAuth2CaptureOAu
 {
     protected override string FormatScope(IEnumerable<string> scopes) => string.Join(Options.ScopeSeparator, scopes);
 
+    // The framework always writes "scope=", empty when no scope is configured, which some servers reject as an invalid
+    // scope; RFC 6749 §3.3 makes the parameter optional, so a provider without scopes gets none and its default applies.
+    protected override string BuildChallengeUrl(AuthenticationProperties properties, string redirectUri)
+    {
+        var url = base.BuildChallengeUrl(properties, redirectUri);
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0)
+        {
+            return url;
+        }
+
+        var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(url[query..]);
+        if (!parameters.TryGetValue("scope", out var scope) || !string.IsNullOrEmpty(scope.ToString()))
+        {
+            return url;
+        }
+
+        parameters.Remove("scope");
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(url[..query], parameters);
+    }
+
     // The framework's remote handler authenticates (and forbids) by delegating to its sign-in scheme, which defaults
     // to the app's default scheme. Ours signs nobody in, so it has no user to give: answering for itself means that
     // even when the framework picks it as the default (it is the only scheme registered), a request cannot make it
