@@ -158,6 +158,19 @@ public sealed partial class DocsFactsTests
             }
         }
 
+        foreach (Match range in RangeThenNames().Matches(text))
+        {
+            // "Log events 2001–2007 (`Refreshing`, `Refreshed`, …)": the names, in order, of the ids of the range.
+            var first = int.Parse(range.Groups["from"].Value, CultureInfo.InvariantCulture);
+            var names = BacktickedNames(range.Groups["names"].Value).ToList();
+            var expected = Enumerable.Range(first, int.Parse(range.Groups["to"].Value, CultureInfo.InvariantCulture) - first + 1)
+                .Select(id => LogEvents.TryGetValue(id, out var e) ? e.Name : $"(no event {id})").ToList();
+            if (!names.SequenceEqual(expected))
+            {
+                errors.Add($"line {LineOf(text, range.Index)}: events {range.Groups["from"].Value}–{range.Groups["to"].Value} are {string.Join(", ", expected)}; the doc names {string.Join(", ", names)}");
+            }
+        }
+
         foreach (var regex in new[] { IdThenEventName(), EventNameThenId() })
         {
             foreach (Match pair in regex.Matches(text))
@@ -681,6 +694,9 @@ public sealed partial class DocsFactsTests
     /// <summary>"event 2005", "log events 2202 and 2203", "event ids 5001–5008 (background), 5101 (…), 2015 (…)", "logged 2101", "error log 1101".</summary>
     [GeneratedRegex(@"(?i)\b(?:log\s+events?|events?(?:\s+ids?)?|error\s+log|logged)\s+\**(?<list>\d{4}(?:\s*[–-]\s*\d{4})?(?:\**(?:\s*\([^()]*\))?(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)\**\d{4}(?:\s*[–-]\s*\d{4})?)*)\b")]
     private static partial Regex EventMention();
+
+    [GeneratedRegex(@"\b(?<from>\d{4})\s*[–-]\s*(?<to>\d{4})\s+\((?<names>`[A-Z][A-Za-z0-9]+`(?:,\s*`[A-Z][A-Za-z0-9]+`)+)\)")]
+    private static partial Regex RangeThenNames();
 
     [GeneratedRegex(@"(?<from>\d{4})(?:\s*[–-]\s*(?<to>\d{4}))?")]
     private static partial Regex EventIdOrRange();
