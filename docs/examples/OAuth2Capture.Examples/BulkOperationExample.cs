@@ -44,7 +44,7 @@ public static class BulkOperationExample
                     TokenStatus.ReauthRequired or TokenStatus.NotConnected => new(provider, "reconnect", token.Reason.ToString(),
                         context.GetConnectUrl(provider, returnUrl: "/compose")),
                     TokenStatus.TemporarilyUnavailable => new(provider, "retry_later", RetryAfter: token.RetryAfter),
-                    _ => new(provider, "operator"), // ConfigurationError: logged (event 2005); nothing the user can do
+                    _ => new(provider, "operator"), // ConfigurationError: the operator's (a rejected client, event 2005; an unconfigured name; unreadable tokens, 2101); nothing the user can do
                 });
             }
 
