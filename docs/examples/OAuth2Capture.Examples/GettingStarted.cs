@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,6 +10,22 @@ namespace OAuth2Capture.Examples;
 /// <summary>The five-minute setup of docs/getting-started.md.</summary>
 public static class GettingStarted
 {
+    /// <summary>The app's own sign-in, which OAuth2Capture needs: here cookies, with the app's login page at <c>/login</c>.</summary>
+    /// <param name="builder">The app's builder.</param>
+    /// <returns>The builder.</returns>
+    public static WebApplicationBuilder AddAppSignIn(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // <snippet:getting-started-sign-in>
+        // Your app's own sign-in: OAuth2Capture stores tokens for the user it signs in. Cookies here; ASP.NET Core
+        // Identity or OpenID Connect work the same way. Your /login page calls HttpContext.SignInAsync for the user.
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options => options.LoginPath = "/login");
+        builder.Services.AddAuthorization();
+        // </snippet:getting-started-sign-in>
+        return builder;
+    }
+
     /// <summary>Registers OAuth2Capture from the <c>OAuth2Capture</c> configuration section.</summary>
     /// <param name="builder">The app's builder (its own sign-in already configured).</param>
     /// <returns>The builder.</returns>

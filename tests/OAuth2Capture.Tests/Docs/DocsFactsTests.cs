@@ -74,6 +74,8 @@ public sealed partial class DocsFactsTests
             nameof(BackgroundRefreshExampleTests.BackgroundRefreshEnable_turns_on_the_sweep_the_youtube_keep_alive_the_notifier_and_the_health_check),
             nameof(EmailNotifierExampleTests.EmailNotifier_example_queues_a_reconnect_mail_with_the_public_link_when_a_connection_dies),
         ],
+        ["getting-started-usings"] = [nameof(GettingStartedUsingsTests.GettingStarted_using_lines_import_every_type_the_page_uses)],
+        ["getting-started-sign-in"] = [nameof(ExamplesTests.GettingStarted_settings_page_links_to_connect_and_the_link_connects_and_comes_back)],
         ["email-notifier"] = [nameof(EmailNotifierExampleTests.EmailNotifier_example_queues_a_reconnect_mail_with_the_public_link_when_a_connection_dies)],
     };
 

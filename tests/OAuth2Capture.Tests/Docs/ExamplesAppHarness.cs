@@ -59,7 +59,7 @@ internal sealed class ExamplesAppHarness : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddControllersWithViews().AddApplicationPart(typeof(IssuesController).Assembly); // TempData; the example controller
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options => options.LoginPath = "/login");
+        builder.AddAppSignIn();
         builder.Services.AddSingleton<ScheduledPosts>();
         builder.Services.AddProviderApiClient(provider.BaseUri, Dev);
 
