@@ -18,6 +18,18 @@ internal sealed class OAuthStatusMiddleware(RequestDelegate next, IOwnerIdResolv
         OAuthStatusFeature.GetOrCreate(context, owners.GetOwnerId(context.User));
         try
         {
+            if (BlazorPageRequirements(context) is { Count: > 0 } requirements)
+            {
+                var evaluator = context.RequestServices.GetRequiredService<OAuthTokenRequirementEvaluator>();
+                foreach (var requirement in requirements)
+                {
+                    if (!await evaluator.EvaluateAsync(context, requirement.ToRequirement()).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+            }
+
             await next(context).ConfigureAwait(false);
         }
         catch (OAuthTokenException exception)
@@ -29,4 +41,14 @@ internal sealed class OAuthStatusMiddleware(RequestDelegate next, IOwnerIdResolv
             }
         }
     }
+
+    /// <summary>
+    /// <c>[RequireOAuthToken]</c> on a routable Blazor component (static server rendering, and the prerender of an
+    /// interactive page): Blazor runs no MVC filters, so the attribute, which its endpoint carries as metadata, is evaluated
+    /// here, before the page renders. Other endpoints are left to their filters.
+    /// </summary>
+    private static IReadOnlyList<RequireOAuthTokenAttribute>? BlazorPageRequirements(HttpContext context)
+        => context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null
+            ? endpoint.Metadata.GetOrderedMetadata<RequireOAuthTokenAttribute>()
+            : null;
 }
