@@ -96,6 +96,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<RefreshLease>();
         services.TryAddScoped<RefreshOutcomeWriter>();
+        services.TryAddSingleton<OAuth2Capture.Diagnostics.ProviderConfigurationRejections>();
         services.TryAddScoped<TokenRefresher>();
         services.TryAddScoped<UnreadableSecretsAnswer>();
         services.TryAddScoped<TokenValidityService>();

@@ -7,9 +7,10 @@ namespace OAuth2Capture.Diagnostics;
 
 /// <summary>
 /// Healthy when the store answers, with the share of connections needing re-auth per provider as data; degraded when a
-/// provider's share exceeds the threshold, or when this instance found connections whose stored tokens it cannot decrypt
-/// (<c>unreadable_tokens</c>: what the token service observed, so the check decrypts nothing); the registration's failure
-/// status (unhealthy) when the store fails.
+/// provider's share exceeds the threshold, when this instance found connections whose stored tokens it cannot decrypt
+/// (<c>unreadable_tokens</c>: what the token service observed, so the check decrypts nothing), or when a provider rejected
+/// the app's own configuration at its last refresh or code exchange here (<c>{provider}.configuration_rejected</c>, until a
+/// success there); the registration's failure status (unhealthy) when the store fails.
 /// </summary>
 internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory, double degradedShare) : IHealthCheck
 {
@@ -18,6 +19,7 @@ internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory
         ArgumentNullException.ThrowIfNull(context);
         IReadOnlyList<ProviderConnectionCounts> counts;
         int unreadable;
+        IReadOnlyList<ProviderConfigurationRejections.Rejection> rejected;
         try
         {
             var scope = scopeFactory.CreateAsyncScope();
@@ -25,6 +27,7 @@ internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory
             {
                 counts = await scope.ServiceProvider.GetRequiredService<ITokenStore>().CountByProviderAsync(cancellationToken).ConfigureAwait(false);
                 unreadable = scope.ServiceProvider.GetService<TokenSecrets>()?.KnownUnreadableCount ?? 0;
+                rejected = scope.ServiceProvider.GetService<ProviderConfigurationRejections>()?.Current ?? [];
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -52,6 +55,13 @@ internal sealed class OAuth2CaptureHealthCheck(IServiceScopeFactory scopeFactory
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture,
                 $"This instance cannot decrypt the stored tokens of {unreadable} connection(s): its Data Protection key ring lacks their key (log event 2101)."));
+        }
+
+        foreach (var rejection in rejected)
+        {
+            data[rejection.Provider + ".configuration_rejected"] = rejection.Error ?? "unknown";
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{rejection.Provider} rejects this app's own configuration ({rejection.Error ?? "no error code"}) since {rejection.Since:u}: check {OAuth2CaptureDefaults.ConfigurationSection}:Providers:{rejection.Provider} (log event 2005)."));
         }
 
         if (degraded.Count > 0)

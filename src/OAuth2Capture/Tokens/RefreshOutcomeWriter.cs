@@ -19,7 +19,8 @@ internal sealed class RefreshOutcomeWriter(
     TimeProvider time,
     ILogger<TokenRefresher> logger,
     IReauthTransitionListener notifications,
-    RefreshLease lease)
+    RefreshLease lease,
+    Diagnostics.ProviderConfigurationRejections rejections)
 {
     /// <summary>How many times a refreshed result is merged onto a row that changed meanwhile before giving up.</summary>
     private const int MaxMergeAttempts = 3;
@@ -46,6 +47,7 @@ internal sealed class RefreshOutcomeWriter(
                 if (await TryStoreAsync(row, leaseEndsAt, cancellationToken).ConfigureAwait(false))
                 {
                     RefreshLog.Refreshed(logger, provider.Name, row.Id, response.RefreshToken is not null);
+                    rejections.Clear(provider.Name);
                     return TokenResult.Refreshed(provider.Name, row.Id, accessToken, row.TokenType, row.AccessTokenExpiresAt, row.Scope);
                 }
 
@@ -164,6 +166,7 @@ internal sealed class RefreshOutcomeWriter(
         string description, string leaseOwner, DateTimeOffset now, CancellationToken cancellationToken)
     {
         RefreshLog.ConfigurationRejected(logger, provider.Name, row.Id, response.Error, (int?)response.HttpStatus, description);
+        rejections.Record(provider.Name, response.Error);
         await RecordErrorAsync(row, description, leaseOwner, keepTrail: false, cancellationToken).ConfigureAwait(false);
         return ConnectionRules.IsExpired(row, now)
             ? TokenResult.ConfigurationError(provider.Name, row.Id, response.Error, description)

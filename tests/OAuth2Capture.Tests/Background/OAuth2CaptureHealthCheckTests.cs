@@ -45,6 +45,30 @@ public sealed class OAuth2CaptureHealthCheckTests
     }
 
     [Fact]
+    public async Task The_health_check_degrades_while_a_provider_rejects_the_apps_credentials_and_recovers_with_the_next_refresh()
+    {
+        await using var dev = await OAuth2Capture.DevProvider.DevProviderServer.StartAsync(cancellationToken: Ct);
+        await using var app = await Tests.Infrastructure.CaptureHarness.StartAsync(dev, services: services => services.AddHealthChecks().AddOAuth2Capture());
+        await app.ConnectAsync("user-1", "alice", Ct);
+        dev.Faults.RejectClientSecret = true; // a secret rotated at the provider before the app got the new one
+        app.ExpireAccessTokens();
+
+        Assert.Equal(TokenStatus.ConfigurationError, (await app.GetAsync("user-1", Ct)).Status);
+        var rejected = (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct)).Entries["oauth2capture"];
+
+        dev.Faults.RejectClientSecret = false;
+        Assert.Equal(TokenStatus.Refreshed, (await app.GetAsync("user-1", Ct)).Status);
+        var recovered = (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct)).Entries["oauth2capture"];
+
+        Assert.Equal(HealthStatus.Degraded, rejected.Status);
+        Assert.Equal("invalid_client", rejected.Data["dev.configuration_rejected"]);
+        Assert.Contains("dev rejects this app's own configuration (invalid_client)", rejected.Description, StringComparison.Ordinal);
+        Assert.Contains("OAuth2Capture:Providers:dev", rejected.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, recovered.Status);
+        Assert.False(recovered.Data.ContainsKey("dev.configuration_rejected"));
+    }
+
+    [Fact]
     public async Task The_health_check_is_unhealthy_when_the_store_fails()
     {
         var store = new Mock<ITokenStore>();

@@ -23,6 +23,7 @@ internal sealed partial class ConnectFlowEvents(
     ConnectionWriter writer,
     IOptionsMonitor<OAuth2CaptureOptions> options,
     TimeProvider time,
+    Diagnostics.ProviderConfigurationRejections rejections,
     ILogger<ConnectFlowEvents> logger) : OAuthEvents
 {
     public override async Task CreatingTicket(OAuthCreatingTicketContext context)
@@ -52,6 +53,7 @@ internal sealed partial class ConnectFlowEvents(
             context.Properties.Items[ConnectFlowItems.ConnectionId] = row.Id.ToString();
             context.Properties.Items[ConnectFlowItems.Reconnected] = reconnected ? "1" : "0";
             Log.Captured(logger, provider.Name, row.Id, reconnected);
+            rejections.Clear(provider.Name);
         }
         catch (ConnectionConflictException)
         {
@@ -129,6 +131,11 @@ internal sealed partial class ConnectFlowEvents(
                 return flow.Error with { RetryUrl = flow.Error.RetryUrl ?? retry };
             case CodeExchangeException exchange:
                 var (status, _) = provider.Descriptor.FailureClassifier.Classify(exchange.Response, new(time.GetUtcNow()));
+                if (status == TokenStatus.ConfigurationError)
+                {
+                    rejections.Record(provider.Name, exchange.Response.Error);
+                }
+
                 return status == TokenStatus.TemporarilyUnavailable
                     ? Error(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.ProviderUnavailable, $"{provider.DisplayName} is not answering",
                         exchange.Response.ErrorDescription ?? $"{provider.DisplayName} could not complete the connection.", "Try again in a few minutes.")
