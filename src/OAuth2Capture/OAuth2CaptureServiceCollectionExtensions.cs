@@ -126,6 +126,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OAuth2CaptureOAuthOptions>, OAuthPostConfigureOptions<OAuth2CaptureOAuthOptions, OAuth2CaptureOAuthHandler>>());
         services.TryAddSingleton<IReauthMessageProvider, DefaultReauthMessageProvider>();
         services.TryAddSingleton<TokenFailureErrorMapper>();
+        services.TryAddScoped<ConnectionStatusReader>();
         services.TryAddScoped<OAuthTokenRequirementEvaluator>();
 
         services.AddOAuth2CaptureDefaultStore();
