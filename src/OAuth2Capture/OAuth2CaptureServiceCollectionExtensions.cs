@@ -127,6 +127,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<IReauthMessageProvider, DefaultReauthMessageProvider>();
         services.TryAddSingleton<TokenFailureErrorMapper>();
         services.TryAddScoped<ConnectionStatusReader>();
+        services.TryAddScoped<OAuth2Capture.Components.OAuthCircuitConnections>();
         services.TryAddScoped<OAuthTokenRequirementEvaluator>();
 
         services.AddOAuth2CaptureDefaultStore();
