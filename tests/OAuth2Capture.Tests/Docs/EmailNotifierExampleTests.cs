@@ -42,7 +42,7 @@ public sealed class EmailNotifierExampleTests
         await app.StartAsync(Ct);
         try
         {
-            var id = await SeedConnectionAsync(app.Services, dev, clock, "user-1", "alice");
+            var (id, _) = await DevConnection.CreateAsync(app.Services, dev, "user-1", "alice", clock.GetUtcNow(), Ct);
             await dev.Faults.RevokeGrantAsync("alice", Ct);
             clock.Advance(TimeSpan.FromHours(2));
 
@@ -69,31 +69,5 @@ public sealed class EmailNotifierExampleTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(databasePath);
         }
-    }
-
-    private static async Task<Guid> SeedConnectionAsync(IServiceProvider services, DevProviderServer dev, TimeProvider clock, string owner, string devUser)
-    {
-        var tokens = await DevProviderFlow.ObtainTokensAsync(dev, devUser, Ct);
-        await using var scope = services.CreateAsyncScope();
-        var protector = scope.ServiceProvider.GetRequiredService<ITokenProtector>();
-        var now = clock.GetUtcNow();
-        var row = new OAuthToken
-        {
-            Id = Guid.NewGuid(),
-            OwnerId = owner,
-            Provider = CaptureHarness.Provider,
-            ProviderUserId = devUser,
-            DisplayName = devUser,
-            EncryptedAccessToken = protector.Protect(tokens.AccessToken),
-            EncryptedRefreshToken = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken),
-            AccessTokenExpiresAt = now.AddSeconds(tokens.ExpiresIn),
-            TokenType = tokens.TokenType,
-            Scope = tokens.Scope,
-            CreatedAt = now,
-            UpdatedAt = now,
-            AuthorizedAt = now,
-        };
-        await scope.ServiceProvider.GetRequiredService<ITokenStore>().CreateAsync(row, Ct);
-        return row.Id;
     }
 }

@@ -113,30 +113,7 @@ public sealed class BlazorComponentsTests : IAsyncLifetime
     }
 
     private async Task<Guid> ConnectAsync()
-    {
-        var tokens = await DevProviderFlow.ObtainTokensAsync(dev, "alice", Ct);
-        await using var scope = blazor.Services.CreateAsyncScope();
-        var protector = scope.ServiceProvider.GetRequiredService<ITokenProtector>();
-        var now = DateTimeOffset.UtcNow;
-        var row = new OAuthToken
-        {
-            Id = Guid.NewGuid(),
-            OwnerId = "user-1",
-            Provider = CaptureHarness.Provider,
-            ProviderUserId = "alice",
-            DisplayName = "alice",
-            EncryptedAccessToken = protector.Protect(tokens.AccessToken),
-            EncryptedRefreshToken = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken),
-            AccessTokenExpiresAt = now.AddSeconds(tokens.ExpiresIn),
-            TokenType = tokens.TokenType,
-            Scope = tokens.Scope,
-            CreatedAt = now,
-            UpdatedAt = now,
-            AuthorizedAt = now,
-        };
-        await scope.ServiceProvider.GetRequiredService<ITokenStore>().CreateAsync(row, Ct);
-        return row.Id;
-    }
+        => (await DevConnection.CreateAsync(blazor.Services, dev, "user-1", "alice", DateTimeOffset.UtcNow, Ct)).Id;
 
     /// <summary>What the library records once a refresh or an API call found the grant revoked.</summary>
     private async Task MarkDeadAsync(Guid id)

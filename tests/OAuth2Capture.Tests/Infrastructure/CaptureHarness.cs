@@ -70,31 +70,8 @@ internal sealed class CaptureHarness : IAsyncDisposable
     }
 
     /// <summary>Runs the authorization-code flow at the DevProvider for <paramref name="devUser"/> and stores the tokens as <paramref name="owner"/>'s connection.</summary>
-    public async Task<(Guid Id, TokenResponse Tokens)> ConnectAsync(string owner, string devUser, CancellationToken cancellationToken = default)
-    {
-        var tokens = await DevProviderFlow.ObtainTokensAsync(Dev, devUser, cancellationToken);
-        await using var scope = Services.CreateAsyncScope();
-        var protector = scope.ServiceProvider.GetRequiredService<ITokenProtector>();
-        var now = Clock.GetUtcNow();
-        var row = new OAuthToken
-        {
-            Id = Guid.NewGuid(),
-            OwnerId = owner,
-            Provider = Provider,
-            ProviderUserId = devUser,
-            DisplayName = devUser,
-            EncryptedAccessToken = protector.Protect(tokens.AccessToken),
-            EncryptedRefreshToken = tokens.RefreshToken is null ? null : protector.Protect(tokens.RefreshToken),
-            AccessTokenExpiresAt = now.AddSeconds(tokens.ExpiresIn),
-            TokenType = tokens.TokenType,
-            Scope = tokens.Scope,
-            CreatedAt = now,
-            UpdatedAt = now,
-            AuthorizedAt = now,
-        };
-        await scope.ServiceProvider.GetRequiredService<ITokenStore>().CreateAsync(row, cancellationToken);
-        return (row.Id, tokens);
-    }
+    public Task<(Guid Id, TokenResponse Tokens)> ConnectAsync(string owner, string devUser, CancellationToken cancellationToken = default)
+        => DevConnection.CreateAsync(Services, Dev, owner, devUser, Clock.GetUtcNow(), cancellationToken);
 
     public async Task<TokenResult> GetAsync(string owner, CancellationToken cancellationToken = default)
     {
