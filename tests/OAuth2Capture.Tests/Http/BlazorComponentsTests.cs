@@ -29,6 +29,7 @@ public sealed class BlazorComponentsTests : IAsyncLifetime
     {
         dev = await DevProviderServer.StartAsync(cancellationToken: Ct);
         blazor.Services.AddOAuth2Capture(options => DevProviderTestSettings.Apply(options, dev, databasePath));
+        blazor.Services.AddHttpClient(PostButton.ClientName, http => http.BaseAddress = dev.BaseUri).AddOAuth2CaptureToken(CaptureHarness.Provider);
         blazor.AddAuthorization().SetAuthorized("Alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "user-1"));
         foreach (var hosted in blazor.Services.GetServices<IHostedService>().OfType<OAuth2CaptureMigrationHostedService>())
         {
@@ -112,6 +113,29 @@ public sealed class BlazorComponentsTests : IAsyncLifetime
         Assert.Equal("user-1", await connections.GetOwnerIdAsync());
     }
 
+    [Fact]
+    public async Task A_grant_the_API_finds_revoked_in_a_click_handler_turns_into_the_reconnect_prompt_in_the_error_boundary()
+    {
+        await ConnectAsync(); // the stored token looks valid for an hour
+        await dev.Faults.RevokeGrantAsync("alice", Ct);
+        var rendered = blazor.Render<OAuthTokenErrorBoundary>(parameters => parameters
+            .Add(p => p.ChildContent, (RenderFragment)(builder =>
+            {
+                builder.OpenComponent<PostButton>(0);
+                builder.CloseComponent();
+            })));
+
+        await rendered.Find("button").ClickAsync(new());
+
+        rendered.WaitForAssertion(() =>
+        {
+            var prompt = rendered.Find("div.oauth2capture-prompt[data-provider=dev]");
+            Assert.Contains("Your DevProvider connection was revoked. Reconnect to continue.", prompt.TextContent, StringComparison.Ordinal);
+            Assert.Equal("/oauth2/dev/connect?returnUrl=%2Fcompose%3Fdraft%3D1", prompt.QuerySelector("a")!.GetAttribute("href"));
+        });
+        Assert.Equal(1, dev.Stats.ApiRequestsRejected);
+    }
+
     private async Task<Guid> ConnectAsync()
         => (await DevConnection.CreateAsync(blazor.Services, dev, "user-1", "alice", DateTimeOffset.UtcNow, Ct)).Id;
 
@@ -125,5 +149,33 @@ public sealed class BlazorComponentsTests : IAsyncLifetime
         row.ReauthReason = ReauthReason.Revoked;
         row.LastErrorAt = DateTimeOffset.UtcNow;
         Assert.True(await store.TryUpdateAsync(row, Ct));
+    }
+}
+
+/// <summary>A component whose click handler posts to the provider's API in straight-line code, as an app would.</summary>
+public sealed class PostButton : ComponentBase
+{
+    public const string ClientName = "dev-api";
+
+    [Inject]
+    private IHttpClientFactory Clients { get; set; } = null!;
+
+    [Inject]
+    private OAuthCircuitConnections Connections { get; set; } = null!;
+
+    protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder)
+    {
+        builder.OpenElement(0, "button");
+        builder.AddAttribute(1, "onclick", EventCallback.Factory.Create(this, PostAsync));
+        builder.AddContent(2, "Post");
+        builder.CloseElement();
+    }
+
+    private async Task PostAsync()
+    {
+        var owner = await Connections.GetOwnerIdAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/posts") { Content = System.Net.Http.Json.JsonContent.Create(new { text = "hello" }) };
+        using var response = await Clients.CreateClient(ClientName).SendAsync(request.SetOAuth2CaptureOwner(owner!));
+        response.EnsureSuccessStatusCode();
     }
 }
