@@ -61,12 +61,19 @@ public sealed class OAuthCircuitConnections(IServiceProvider services)
     /// <param name="provider">The provider name.</param>
     public void Reconnect(string provider) => Navigation.NavigateTo(GetConnectUrl(provider), forceLoad: true);
 
-    /// <summary>Gets the user-facing sentence for a failed result (the app's <see cref="Reauth.IReauthMessageProvider"/>).</summary>
-    internal string MessageFor(TokenResult result)
-        => services.GetRequiredService<TokenFailureErrorMapper>().GetMessage(context: null, result.Provider, result.Status, result.Reason);
-
-    /// <summary>Gets the provider's display name.</summary>
-    internal string DisplayNameOf(string provider) => services.GetRequiredService<TokenFailureErrorMapper>().GetDisplayName(provider);
+    /// <summary>
+    /// What the components show for a failed result: the app's message, and a reconnect back to the current page when the
+    /// user can fix it (asking for the scopes the result names as missing, as the HTTP answer does).
+    /// </summary>
+    internal async Task<OAuthTokenPrompt> PromptForAsync(TokenResult result)
+    {
+        var mapper = services.GetRequiredService<TokenFailureErrorMapper>();
+        var connectUrl = TokenFailureErrorMapper.UserCanFix(result)
+            ? mapper.ReconnectUrl(PathBase, CurrentLocalUrl, result, await GetOwnerIdAsync().ConfigureAwait(false))
+            : null;
+        return new OAuthTokenPrompt(result.Provider, mapper.GetDisplayName(result.Provider), result.Status, result.Reason,
+            mapper.GetMessage(context: null, result.Provider, result.Status, result.Reason), connectUrl);
+    }
 
     private NavigationManager Navigation => services.GetRequiredService<NavigationManager>();
 

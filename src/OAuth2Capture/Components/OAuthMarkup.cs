@@ -10,7 +10,7 @@ internal static class OAuthMarkup
     /// The link has a target so that Blazor's router leaves it alone: the connect flow needs a full page load. Callers
     /// open a region around it.
     /// </summary>
-    public static void Prompt(RenderTreeBuilder builder, OAuthTokenPrompt prompt, string verb, string cssClass = "oauth2capture-prompt")
+    public static void Prompt(RenderTreeBuilder builder, OAuthTokenPrompt prompt, string cssClass = "oauth2capture-prompt")
     {
         builder.OpenElement(0, "div");
         builder.SetKey(prompt.Provider);
@@ -25,7 +25,7 @@ internal static class OAuthMarkup
             builder.OpenElement(6, "a");
             builder.AddAttribute(7, "href", url);
             builder.AddAttribute(8, "target", "_top");
-            builder.AddContent(9, $"{verb} {prompt.DisplayName}");
+            builder.AddContent(9, $"{(prompt.Status == TokenStatus.NotConnected ? "Connect" : "Reconnect")} {prompt.DisplayName}");
             builder.CloseElement();
         }
 

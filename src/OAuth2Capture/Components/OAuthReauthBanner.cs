@@ -28,7 +28,7 @@ public sealed class OAuthReauthBanner : ComponentBase
         {
             builder.OpenRegion(0);
             OAuthMarkup.Prompt(builder, new OAuthTokenPrompt(status.Provider, status.DisplayName, TokenStatus.ReauthRequired, status.Reason,
-                status.Message ?? string.Empty, status.ReconnectUrl), "Reconnect", "oauth2capture-reauth-banner");
+                status.Message ?? string.Empty, status.ReconnectUrl), "oauth2capture-reauth-banner");
             builder.CloseRegion();
         }
     }

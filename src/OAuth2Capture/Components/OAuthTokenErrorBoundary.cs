@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.Logging;
-using OAuth2Capture.Http;
 using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Components;
@@ -21,20 +20,22 @@ public sealed partial class OAuthTokenErrorBoundary : ErrorBoundaryBase
     [Inject]
     private ILogger<OAuthTokenErrorBoundary> Logger { get; set; } = null!;
 
+    private OAuthTokenPrompt? _prompt;
+
     /// <inheritdoc/>
-    protected override Task OnErrorAsync(Exception exception)
+    protected override async Task OnErrorAsync(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         if (exception is OAuthTokenException token)
         {
             Log.Answered(Logger, token.Result.Provider, token.Result.Status, token.Result.Reason);
+            _prompt = await Connections.PromptForAsync(token.Result).ConfigureAwait(true);
+            StateHasChanged();
         }
         else
         {
             Log.Other(Logger, exception);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -46,14 +47,13 @@ public sealed partial class OAuthTokenErrorBoundary : ErrorBoundaryBase
             case null:
                 builder.AddContent(0, ChildContent);
                 break;
-            case OAuthTokenException { Result: var result }:
-                var userCanFix = TokenFailureErrorMapper.UserCanFix(result);
-                var prompt = new OAuthTokenPrompt(result.Provider, Connections.DisplayNameOf(result.Provider), result.Status, result.Reason,
-                    Connections.MessageFor(result), userCanFix ? Connections.GetConnectUrl(result.Provider) : null);
+            case OAuthTokenException when _prompt is { } prompt:
                 builder.OpenRegion(1);
-                OAuthMarkup.Prompt(builder, prompt, result.Status == TokenStatus.NotConnected ? "Connect" : "Reconnect");
+                OAuthMarkup.Prompt(builder, prompt);
                 builder.CloseRegion();
                 break;
+            case OAuthTokenException:
+                break; // the prompt is being prepared (OnErrorAsync)
             case { } other when ErrorContent is not null:
                 builder.AddContent(2, ErrorContent(other));
                 break;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
-using OAuth2Capture.Http;
 using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Components;
@@ -14,6 +13,7 @@ namespace OAuth2Capture.Components;
 public sealed class RequireOAuthToken : ComponentBase
 {
     private TokenResult? _token;
+    private OAuthTokenPrompt? _prompt;
 
     /// <summary>Gets or sets the provider name, for example <c>github</c>.</summary>
     [Parameter, EditorRequired]
@@ -47,7 +47,10 @@ public sealed class RequireOAuthToken : ComponentBase
     {
         ArgumentException.ThrowIfNullOrEmpty(Provider);
         _token = null;
-        _token = await Connections.GetTokenAsync(Provider).ConfigureAwait(true);
+        _prompt = null;
+        var token = await Connections.GetTokenAsync(Provider).ConfigureAwait(true);
+        _prompt = token.Succeeded ? null : await Connections.PromptForAsync(token).ConfigureAwait(true);
+        _token = token;
     }
 
     /// <inheritdoc/>
@@ -66,18 +69,15 @@ public sealed class RequireOAuthToken : ComponentBase
             return;
         }
 
-        var userCanFix = TokenFailureErrorMapper.UserCanFix(_token);
-        var prompt = new OAuthTokenPrompt(_token.Provider, Connections.DisplayNameOf(_token.Provider), _token.Status, _token.Reason,
-            Connections.MessageFor(_token), userCanFix ? Connections.GetConnectUrl(_token.Provider) : null);
-        var slot = _token.Status == TokenStatus.NotConnected ? NotConnected : userCanFix ? Reconnect : Unavailable;
+        var slot = _token.Status == TokenStatus.NotConnected ? NotConnected : _prompt!.ConnectUrl is not null ? Reconnect : Unavailable;
         if (slot is not null)
         {
-            builder.AddContent(2, slot(prompt));
+            builder.AddContent(2, slot(_prompt!));
             return;
         }
 
         builder.OpenRegion(3);
-        OAuthMarkup.Prompt(builder, prompt, _token.Status == TokenStatus.NotConnected ? "Connect" : "Reconnect");
+        OAuthMarkup.Prompt(builder, _prompt!);
         builder.CloseRegion();
     }
 }

@@ -74,7 +74,7 @@ internal sealed partial class TokenFailureErrorMapper(
                 Provider = provider,
                 ProviderDisplayName = display,
                 Reason = result.Reason.ToString(),
-                ReauthUrl = ReconnectUrl(context, result),
+                ReauthUrl = ReconnectUrl(context.Request.PathBase, context.GetCurrentLocalUrl(), result, owners.GetOwnerId(context.User)),
             },
             TokenStatus.TemporarilyUnavailable when result.Error == Storage.StoreFailure.ErrorCode => StoreUnavailable(context, result, display),
             TokenStatus.TemporarilyUnavailable => new OAuth2CaptureError(StatusCodes.Status503ServiceUnavailable, OAuth2CaptureErrorCodes.TemporarilyUnavailable,
@@ -90,11 +90,13 @@ internal sealed partial class TokenFailureErrorMapper(
         };
     }
 
-    /// <summary>The reconnect coming back here; for a grant lacking scopes, asking for them too (sealed for the user).</summary>
-    private string ReconnectUrl(HttpContext context, TokenResult result)
-        => result.MissingScopes.Count > 0 && owners.GetOwnerId(context.User) is { } owner
-            ? links.Connect(context.Request.PathBase, result.Provider, context.GetCurrentLocalUrl(), scopes: scopeRequests.Protect(owner, result.MissingScopes))
-            : context.GetConnectUrl(result.Provider, context.GetCurrentLocalUrl());
+    /// <summary>
+    /// The reconnect of a failed result, coming back to <paramref name="returnUrl"/>; for a grant lacking scopes, asking for
+    /// them too (sealed for <paramref name="ownerId"/>). For a request and for a Blazor circuit alike.
+    /// </summary>
+    public string ReconnectUrl(PathString pathBase, string returnUrl, TokenResult result, string? ownerId)
+        => links.Connect(pathBase, result.Provider, returnUrl,
+            scopes: result.MissingScopes.Count > 0 && ownerId is not null ? scopeRequests.Protect(ownerId, result.MissingScopes) : null);
 
     private OAuth2CaptureError ReauthLoop(HttpContext context, TokenResult result, string display, string message)
     {
