@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using OAuth2Capture.Providers;
 using OAuth2Capture.Providers.BuiltIn;
+using OAuth2Capture.Storage;
 
 namespace OAuth2Capture;
 
@@ -11,7 +12,8 @@ namespace OAuth2Capture;
 /// error at once, each naming its full configuration key (for example <c>OAuth2Capture:Providers:acme:TokenEndpoint</c>).
 /// No configured provider is valid: an app may add providers in code later.
 /// </summary>
-internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2CaptureOptions>
+/// <param name="engines">The store engines the app references (PostgreSQL only with its package).</param>
+internal sealed class OAuth2CaptureOptionsValidator(IEnumerable<OAuth2CaptureStoreEngine> engines) : IValidateOptions<OAuth2CaptureOptions>
 {
     /// <summary>The longest accepted <see cref="OAuth2CaptureOptions.RefreshSkew"/>: 1 day.</summary>
     internal static readonly TimeSpan MaxRefreshSkew = TimeSpan.FromDays(1);
@@ -103,11 +105,17 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
         return builder.Build();
     }
 
-    private static void ValidateStore(OAuth2CaptureStoreOptions? store, ValidateOptionsResultBuilder builder)
+    private void ValidateStore(OAuth2CaptureStoreOptions? store, ValidateOptionsResultBuilder builder)
     {
         const string Key = $"{Section}:Store:ConnectionString";
         if (store is not { Provider: OAuth2CaptureStoreProvider.PostgreSql })
         {
+            return;
+        }
+
+        if (StoreEngines.Find(engines, store.Provider) is not { } engine)
+        {
+            builder.AddError(StoreEngines.Missing(store.Provider));
             return;
         }
 
@@ -120,13 +128,9 @@ internal sealed class OAuth2CaptureOptionsValidator : IValidateOptions<OAuth2Cap
             return;
         }
 
-        try
+        if (engine.CheckConnectionString(store.ConnectionString) is { } problem)
         {
-            _ = new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            builder.AddError($"{Key} is not a PostgreSQL connection string, which {Section}:Store:Provider PostgreSql needs: {ex.Message}");
+            builder.AddError($"{Key} is not a PostgreSQL connection string, which {Section}:Store:Provider PostgreSql needs: {problem}");
         }
     }
 

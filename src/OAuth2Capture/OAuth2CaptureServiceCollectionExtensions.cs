@@ -67,6 +67,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<OAuth2CaptureOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuth2CaptureOptions>, OAuth2CaptureOptionsValidator>());
+        services.AddStoreEngines();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();

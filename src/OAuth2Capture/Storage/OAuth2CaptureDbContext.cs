@@ -7,8 +7,8 @@ namespace OAuth2Capture.Storage;
 /// (configured by <c>OAuth2Capture:Store</c>). On SQLite, dates are stored as UTC ticks.
 /// </summary>
 /// <remarks>
-/// Derive from it only to give one database engine its own migrations (EF Core ties migrations to a context type);
-/// the SQLite migrations belong to this type.
+/// One context type for every engine: its migrations come from the engine's assembly (SQLite's from this package,
+/// PostgreSQL's from <c>OAuth2Capture.PostgreSql</c>), chosen by <see cref="OAuth2CaptureStoreEngine.UseDatabase"/>.
 /// </remarks>
 public class OAuth2CaptureDbContext : DbContext
 {
@@ -19,7 +19,7 @@ public class OAuth2CaptureDbContext : DbContext
     {
     }
 
-    /// <summary>Initializes a new instance of a derived, engine-specific context.</summary>
+    /// <summary>Initializes a new instance of a derived context.</summary>
     /// <param name="options">The derived context's options.</param>
     protected OAuth2CaptureDbContext(DbContextOptions options)
         : base(options)

@@ -13,8 +13,7 @@ internal static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the store the library owns: <see cref="OAuth2CaptureDbContext"/> configured from <c>OAuth2Capture:Store</c>
-    /// (on PostgreSQL, resolved as <see cref="OAuth2CapturePostgreSqlDbContext"/>, which carries the PostgreSQL migrations),
-    /// the EF Core <see cref="ITokenStore"/>, the Data Protection <see cref="ITokenProtector"/>, and the start-up migrations.
+    /// on the engine it names (see <see cref="StoreEngines"/>), the EF Core <see cref="ITokenStore"/>, the Data Protection <see cref="ITokenProtector"/>, and the start-up migrations.
     /// A store already registered (for example by <see cref="AddOAuth2CaptureStore{TContext}"/>) is kept.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -28,20 +27,11 @@ internal static class StorageServiceCollectionExtensions
             // The options depend on nothing scoped, so they are built once (singleton) instead of once per request: every
             // request that reads a token opens a scope, and rebuilding the provider options there cost ~20 KB each time.
             services.AddDbContext<OAuth2CaptureDbContext>(static (provider, builder) =>
-                ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store),
+                ConfigureDbContext(builder, provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store, provider.GetServices<OAuth2CaptureStoreEngine>()),
                 ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-            services.AddDbContext<OAuth2CapturePostgreSqlDbContext>(static (provider, builder) =>
-                LogCommandsAtDebug(builder.UseNpgsql(provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.ConnectionString)),
-                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-
-            // The engine is known only once options are bound, so the context is chosen per scope. On PostgreSQL it is the
-            // derived type that owns the PostgreSQL migrations; the store and the start-up migrations see one context type.
-            services.Replace(ServiceDescriptor.Scoped<OAuth2CaptureDbContext>(static provider =>
-                provider.GetRequiredService<IOptions<OAuth2CaptureOptions>>().Value.Store.Provider == OAuth2CaptureStoreProvider.PostgreSql
-                    ? provider.GetRequiredService<OAuth2CapturePostgreSqlDbContext>()
-                    : new OAuth2CaptureDbContext(provider.GetRequiredService<DbContextOptions<OAuth2CaptureDbContext>>())));
         }
 
+        services.AddStoreEngines();
         services.AddOptions<OAuth2CaptureOptions>();
         services.TryAddSingleton<SqliteWriteGate>();
         services.TryAddScoped<ITokenStore, EfCoreTokenStore<OAuth2CaptureDbContext>>();
@@ -68,23 +58,13 @@ internal static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Applies the store settings to the library's context.</summary>
+    /// <summary>Applies the store settings to the library's context, through the configured engine.</summary>
     /// <param name="builder">The context's options builder.</param>
     /// <param name="store">The store settings.</param>
-    internal static void ConfigureDbContext(DbContextOptionsBuilder builder, OAuth2CaptureStoreOptions store)
+    /// <param name="engines">The store engines the app references.</param>
+    private static void ConfigureDbContext(DbContextOptionsBuilder builder, OAuth2CaptureStoreOptions store, IEnumerable<OAuth2CaptureStoreEngine> engines)
     {
-        switch (store.Provider)
-        {
-            case OAuth2CaptureStoreProvider.Sqlite:
-                builder.UseSqlite(store.ConnectionString);
-                break;
-            case OAuth2CaptureStoreProvider.PostgreSql:
-                builder.UseNpgsql(store.ConnectionString);
-                break;
-            default:
-                throw new InvalidOperationException($"OAuth2Capture:Store:Provider '{store.Provider}' is not supported.");
-        }
-
+        StoreEngines.Get(engines, store.Provider).UseDatabase(builder, store.ConnectionString);
         LogCommandsAtDebug(builder);
     }
 
@@ -93,7 +73,7 @@ internal static class StorageServiceCollectionExtensions
     /// Information level; at Debug it is there when asked for (<c>Microsoft.EntityFrameworkCore.Database.Command</c>).
     /// Failed commands keep their Error level.
     /// </summary>
-    private static DbContextOptionsBuilder LogCommandsAtDebug(DbContextOptionsBuilder builder)
+    private static void LogCommandsAtDebug(DbContextOptionsBuilder builder)
         => builder.ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
 
     private static void AddOAuth2CaptureTokenProtector(this IServiceCollection services)

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace OAuth2Capture.Storage;
 
@@ -38,15 +38,14 @@ internal static class StoreFailure
         {
             switch (current)
             {
-                case PostgresException postgres:
-                    // A server that answered: only its "not now" states (shutdown, too many connections, cannot connect
-                    // now) are an outage; a constraint violation or a missing table is not.
-                    return postgres.IsTransient;
-                case NpgsqlException npgsql:
-                    // Connection refused or reset, a timeout, an exhausted pool: Npgsql marks them transient.
-                    return npgsql.IsTransient;
                 case SqliteException sqlite:
                     return (sqlite.SqliteErrorCode & 0xFF) is SqliteBusy or SqliteLocked;
+                case DbException database:
+                    // Every other ADO.NET provider says itself whether a failure is "not now". Npgsql (the PostgreSQL
+                    // package) marks connection refused or reset, a timeout, an exhausted pool and the server's "not
+                    // now" states (shutdown, too many connections) transient; a constraint violation or a missing table
+                    // is not.
+                    return database.IsTransient;
                 case SocketException or TimeoutException:
                     return true;
             }

@@ -164,7 +164,6 @@ internal sealed class BackgroundHarness : IAsyncDisposable
     public static Action<IServiceCollection> CountCommands(CommandCounter counter) => services =>
     {
         services.ConfigureDbContext<OAuth2CaptureDbContext>(options => options.AddInterceptors(counter));
-        services.ConfigureDbContext<OAuth2CapturePostgreSqlDbContext>(options => options.AddInterceptors(counter));
     };
 
     /// <summary>Runs the code flow at the DevProvider and stores the tokens as the owner's connection.</summary>

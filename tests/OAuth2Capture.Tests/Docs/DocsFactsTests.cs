@@ -451,7 +451,7 @@ public sealed partial class DocsFactsTests
     private static Dictionary<int, LogEvent> CollectLogEvents()
     {
         var result = new Dictionary<int, LogEvent>();
-        var assemblies = new[] { typeof(OAuth2CaptureOptions).Assembly, typeof(OAuth2Capture.DevProvider.DevProviderServer).Assembly };
+        var assemblies = new[] { typeof(OAuth2CaptureOptions).Assembly, typeof(OAuth2Capture.PostgreSql.PostgreSqlStoreEngine).Assembly, typeof(OAuth2Capture.DevProvider.DevProviderServer).Assembly };
         foreach (var method in assemblies.SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)))
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
+using OAuth2Capture.PostgreSql;
 using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Tests.Infrastructure;
@@ -92,11 +93,13 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
         return database;
     }
 
-    public OAuth2CapturePostgreSqlDbContext CreateContext(params IInterceptor[] interceptors)
-        => new(new DbContextOptionsBuilder<OAuth2CapturePostgreSqlDbContext>()
-            .UseNpgsql(ConnectionString)
-            .AddInterceptors(interceptors)
-            .Options);
+    /// <summary>The library's context on this database, with the PostgreSQL package's migrations.</summary>
+    public OAuth2CaptureDbContext CreateContext(params IInterceptor[] interceptors)
+    {
+        var builder = new DbContextOptionsBuilder<OAuth2CaptureDbContext>();
+        PostgreSqlStoreEngine.UseNpgsql(builder, ConnectionString);
+        return new(builder.AddInterceptors(interceptors).Options);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using OAuth2Capture.PostgreSql;
+using OAuth2Capture.Storage;
 
 namespace OAuth2Capture.Tests.Providers;
 
@@ -73,6 +77,39 @@ public sealed class OAuth2CaptureOptionsValidatorTests
         Assert.Equal(5, result.Failures!.Count()); // PathPrefix, ClientSecret, AuthorizationEndpoint, TokenEndpoint, AttemptTimeout
     }
 
+    [Fact]
+    public void Store_engines_of_an_app_that_references_the_PostgreSql_package_include_PostgreSql()
+    {
+        var engines = ReferencedEngines();
+
+        Assert.Contains(engines, engine => engine is SqliteStoreEngine);
+        Assert.Contains(engines, engine => engine is PostgreSqlStoreEngine);
+    }
+
+    [Fact]
+    public void Store_Provider_PostgreSql_without_the_PostgreSql_package_names_the_package_to_add()
+    {
+        var validator = new OAuth2CaptureOptionsValidator([new SqliteStoreEngine(NullLogger<SqliteStoreEngine>.Instance)]);
+        var options = new OAuth2CaptureOptions();
+        options.Store.Provider = OAuth2CaptureStoreProvider.PostgreSql;
+        options.Store.ConnectionString = "Host=db.example;Database=app";
+
+        var result = validator.Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            "OAuth2Capture:Store:Provider is PostgreSql, whose store ships in its own package: run 'dotnet add package OAuth2Capture.PostgreSql' " +
+            "(the same version as OAuth2Capture), or set OAuth2Capture:Store:Provider to Sqlite.",
+            Assert.Single(result.Failures!));
+    }
+
+    private static List<OAuth2CaptureStoreEngine> ReferencedEngines()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddStoreEngines();
+        return [.. services.BuildServiceProvider().GetServices<OAuth2CaptureStoreEngine>()];
+    }
+
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(string settings)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -84,6 +121,6 @@ public sealed class OAuth2CaptureOptionsValidatorTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var options = new OAuth2CaptureOptions();
         configuration.GetSection(OAuth2CaptureDefaults.ConfigurationSection).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        return new OAuth2CaptureOptionsValidator().Validate(null, options);
+        return new OAuth2CaptureOptionsValidator(ReferencedEngines()).Validate(null, options);
     }
 }

@@ -179,9 +179,11 @@ public sealed class StorageRegistrationTests : IDisposable
 
         await using var scope = provider.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
-        Assert.IsType<OAuth2CapturePostgreSqlDbContext>(context);
+        Assert.IsType<OAuth2CaptureDbContext>(context);
         Assert.True(context.Database.IsNpgsql());
-        Assert.Contains(context.Database.GetMigrations(), id => id.EndsWith("_InitialCreate", StringComparison.Ordinal));
+        // The PostgreSQL package's migrations (their ids differ from SQLite's), not the main package's.
+        Assert.Contains("20261124000931_InitialCreate", context.Database.GetMigrations());
+        Assert.DoesNotContain("20261123235503_InitialCreate", context.Database.GetMigrations());
         Assert.IsType<EfCoreTokenStore<OAuth2CaptureDbContext>>(scope.ServiceProvider.GetRequiredService<ITokenStore>());
         Assert.DoesNotContain(provider.GetFakeLogCollector().GetSnapshot(), record => record.Id.Id == 4002);
     }

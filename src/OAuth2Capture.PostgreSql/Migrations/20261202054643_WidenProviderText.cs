@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
     /// <inheritdoc />
     internal partial class WidenProviderText : Migration

@@ -2,18 +2,21 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using OAuth2Capture.Storage;
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
-    [DbContext(typeof(OAuth2CapturePostgreSqlDbContext))]
-    partial class OAuth2CapturePostgreSqlDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(OAuth2CaptureDbContext))]
+    [Migration("20261201211659_AddRefreshBookkeeping")]
+    partial class AddRefreshBookkeeping
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -88,8 +91,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("ProviderUserId")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("ReauthReason")
                         .IsRequired()
@@ -107,7 +110,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Scope")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -115,7 +119,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(30)");
 
                     b.Property<string>("TokenType")
-                        .HasColumnType("text");
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -9,11 +9,11 @@ using OAuth2Capture.Storage;
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
-    [DbContext(typeof(OAuth2CapturePostgreSqlDbContext))]
-    [Migration("20261202054643_WidenProviderText")]
-    partial class WidenProviderText
+    [DbContext(typeof(OAuth2CaptureDbContext))]
+    [Migration("20261124001907_AddRefreshLease")]
+    partial class AddRefreshLease
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -43,9 +43,6 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("ConsecutiveFailures")
-                        .HasColumnType("integer");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -59,12 +56,6 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("EncryptedRefreshToken")
                         .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("ExpiryNoticeSentFor")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("FailingSince")
-                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
@@ -91,8 +82,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("ProviderUserId")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("ReauthReason")
                         .IsRequired()
@@ -110,7 +101,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Scope")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -118,7 +110,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(30)");
 
                     b.Property<string>("TokenType")
-                        .HasColumnType("text");
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
     /// <inheritdoc />
     internal partial class InitialCreate : Migration

@@ -2,21 +2,18 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using OAuth2Capture.Storage;
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
-    [DbContext(typeof(OAuth2CapturePostgreSqlDbContext))]
-    [Migration("20261124001907_AddRefreshLease")]
-    partial class AddRefreshLease
+    [DbContext(typeof(OAuth2CaptureDbContext))]
+    partial class OAuth2CaptureDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -43,6 +40,9 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -56,6 +56,12 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("EncryptedRefreshToken")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ExpiryNoticeSentFor")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
@@ -82,8 +88,8 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("ProviderUserId")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<string>("ReauthReason")
                         .IsRequired()
@@ -101,8 +107,7 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Scope")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -110,8 +115,7 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(30)");
 
                     b.Property<string>("TokenType")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

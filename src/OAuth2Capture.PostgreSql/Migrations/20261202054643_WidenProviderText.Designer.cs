@@ -9,11 +9,11 @@ using OAuth2Capture.Storage;
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
-    [DbContext(typeof(OAuth2CapturePostgreSqlDbContext))]
-    [Migration("20261124000931_InitialCreate")]
-    partial class InitialCreate
+    [DbContext(typeof(OAuth2CaptureDbContext))]
+    [Migration("20261202054643_WidenProviderText")]
+    partial class WidenProviderText
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -43,6 +43,9 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -56,6 +59,12 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("EncryptedRefreshToken")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ExpiryNoticeSentFor")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
@@ -82,20 +91,26 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("ProviderUserId")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<string>("ReauthReason")
                         .IsRequired()
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)");
 
+                    b.Property<DateTimeOffset?>("RefreshLeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RefreshLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("RefreshTokenExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Scope")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -103,8 +118,7 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(30)");
 
                     b.Property<string>("TokenType")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

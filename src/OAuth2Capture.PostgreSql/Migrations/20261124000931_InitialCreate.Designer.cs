@@ -9,11 +9,11 @@ using OAuth2Capture.Storage;
 
 #nullable disable
 
-namespace OAuth2Capture.Storage.Migrations.PostgreSql
+namespace OAuth2Capture.PostgreSql.Migrations
 {
-    [DbContext(typeof(OAuth2CapturePostgreSqlDbContext))]
-    [Migration("20261201211659_AddRefreshBookkeeping")]
-    partial class AddRefreshBookkeeping
+    [DbContext(typeof(OAuth2CaptureDbContext))]
+    [Migration("20261124000931_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -43,9 +43,6 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("ConsecutiveFailures")
-                        .HasColumnType("integer");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -59,12 +56,6 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
 
                     b.Property<string>("EncryptedRefreshToken")
                         .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("ExpiryNoticeSentFor")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("FailingSince")
-                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
@@ -98,13 +89,6 @@ namespace OAuth2Capture.Storage.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)");
-
-                    b.Property<DateTimeOffset?>("RefreshLeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("RefreshLeaseOwner")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
 
                     b.Property<DateTimeOffset?>("RefreshTokenExpiresAt")
                         .HasColumnType("timestamp with time zone");
