@@ -123,7 +123,9 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
 
     private bool TryGet(object key, out TokenResult result)
     {
-        if (entries.Count == 0 || !Enabled || !entries.TryGetValue(key, out TokenResult? cached) || cached is null)
+        // Not entries.Count: it takes every lock of the cache's dictionary, and on the hot path of a storm that is contention
+        // on each call; the lookup itself takes none.
+        if (!Enabled || !entries.TryGetValue(key, out TokenResult? cached) || cached is null)
         {
             result = null!;
             return false;
