@@ -24,6 +24,12 @@ internal enum FlightCancellation
 /// each doing it. One store read serves a thousand requests arriving together for one token, and one refresh serves
 /// every caller of a connection that is due. Each caller stops waiting with its own token.
 /// </summary>
+/// <remarks>
+/// A caller that joins does nothing but wait for the flight's task: the work, and whatever it needs (a scope, a context, a
+/// store read), is the leader's alone, and its outcome, a failure included, is every joiner's. A wait for another instance
+/// (the refresh lease) happens inside the leader's work, so anything that ends that wait sooner (a store notification)
+/// reaches the joiners through the same task.
+/// </remarks>
 /// <typeparam name="TKey">What identifies the work: (owner, provider), a connection id.</typeparam>
 internal class SingleFlight<TKey> : IDisposable
     where TKey : notnull
