@@ -34,7 +34,7 @@ internal sealed partial class OAuth2CaptureMigrationHostedService(
         var scope = services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            if (scope.ServiceProvider.GetService<ITokenStore>() is not EfCoreTokenStore<OAuth2CaptureDbContext>)
+            if (!LibraryOwnedStore.IsInUse(scope.ServiceProvider))
             {
                 return;
             }

@@ -24,7 +24,7 @@ internal sealed class StoreChangeFeed(
     {
         using (var scope = services.CreateScope())
         {
-            if (scope.ServiceProvider.GetService<ITokenStore>() is not EfCoreTokenStore<OAuth2CaptureDbContext>)
+            if (!LibraryOwnedStore.IsInUse(scope.ServiceProvider))
             {
                 return Task.CompletedTask;
             }
