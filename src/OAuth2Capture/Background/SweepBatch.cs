@@ -45,7 +45,7 @@ internal sealed class SweepBatch(IServiceProvider services, int size)
     /// <param name="flights">This instance's refreshes in flight.</param>
     /// <param name="now">The current time.</param>
     /// <param name="options">The lease options.</param>
-    /// <param name="cancellationToken">Stops the sweep.</param>
+    /// <param name="cancellationToken">Stops the sweep: checked once the claim is made (its leases are then released).</param>
     /// <returns>Every row of the batch, in order, the claimed ones with their claim.</returns>
     public async Task<IReadOnlyList<SweepItem>> ClaimAsync(RefreshFlights flights, DateTimeOffset now, OAuth2CaptureOptions options, CancellationToken cancellationToken)
     {
@@ -60,8 +60,16 @@ internal sealed class SweepBatch(IServiceProvider services, int size)
             return taken;
         }
 
-        var claims = (await lease.ClaimBatchAsync(claimable, now, options, cancellationToken).ConfigureAwait(false)).ToDictionary(claim => claim.Row.Id);
-        return claims.Count == 0 ? taken : [.. taken.Select(item => claims.TryGetValue(item.Row.Id, out var claim) ? item with { Claim = claim } : item)];
+        // Not cancelled halfway: a claim committed but never heard of would leave its leases until they expire.
+        var claims = (await lease.ClaimBatchAsync(claimable, now, options, CancellationToken.None).ConfigureAwait(false)).ToDictionary(claim => claim.Row.Id);
+        var claimed = claims.Count == 0 ? taken : [.. taken.Select(item => claims.TryGetValue(item.Row.Id, out var claim) ? item with { Claim = claim } : item)];
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await ReleaseAsync(claimed).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return claimed;
     }
 
     /// <summary>Releases the claims of rows whose refresh never started (the sweep stopped first).</summary>
