@@ -50,6 +50,10 @@ public static class ReauthSampleApp
             });
         builder.Services.AddAuthorization();
 
+        // The Blazor page (/blazor) next to the Razor Pages: interactive server rendering, the circuit's user from the cookie.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+
         AddOAuth2Capture(builder, urls);
         AddDevProvider(builder, urls);
 
@@ -164,10 +168,15 @@ public static class ReauthSampleApp
         // /dev-provider/…, and OpenIddict resolves its endpoint URIs against that path base.
         app.Map(SampleProviders.DevProviderPath, provider => provider.UseOAuth2CaptureDevProvider());
 
+        // Blazor's script (_framework/blazor.web.js, from the framework's static web assets). Middleware, not
+        // MapStaticAssets(): in Development that maps a catch-all GET endpoint, and global routing then answers 405 to
+        // every POST meant for the DevProvider's branch above (its consent form, its token endpoint).
+        app.UseStaticFiles();
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOAuth2Capture();
+        app.UseAntiforgery();
 
         app.MapGet("/site.css", () =>
         {
@@ -177,5 +186,6 @@ public static class ReauthSampleApp
         app.MapOAuth2Capture();
         ApiEndpoints.Map(app);
         app.MapRazorPages();
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
     }
 }

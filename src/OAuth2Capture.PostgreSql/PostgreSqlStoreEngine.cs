@@ -110,6 +110,11 @@ internal sealed partial class PostgreSqlStoreEngine(ILogger<PostgreSqlStoreEngin
         }
     }
 
+    /// <summary>PostgreSQL <c>LISTEN</c> on the channel the store's trigger notifies (see <see cref="PostgreSqlChangeListener"/>).</summary>
+    /// <inheritdoc/>
+    public override Task ListenForChangesAsync(string connectionString, Action<Guid?> changed, Action<bool> live, CancellationToken stoppingToken)
+        => PostgreSqlChangeListener.ListenAsync(connectionString, changed, live, logger, stoppingToken);
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 4010, EventName = "StoreDatabaseCreated", Level = LogLevel.Information,

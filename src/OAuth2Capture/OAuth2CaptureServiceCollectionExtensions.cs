@@ -94,6 +94,7 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddSingleton<ReadFlights<Guid>>();
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<IConnectionWriteListener>(provider => provider.GetRequiredService<TokenCache>());
+        services.TryAddSingleton<ConnectionChangeSignals>();
         services.TryAddSingleton<ProviderTokenValidator>();
         services.TryAddScoped<RefreshLease>();
         services.TryAddScoped<RefreshOutcomeWriter>();
@@ -132,6 +133,9 @@ public static class OAuth2CaptureServiceCollectionExtensions
         services.TryAddScoped<OAuthTokenRequirementEvaluator>();
 
         services.AddOAuth2CaptureDefaultStore();
+
+        // After the store's migrations (a hosted service too): listening needs the database they may create.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StoreChangeFeed>());
         services.AddOAuth2CaptureBackground();
         return new OAuth2CaptureBuilder(services);
     }

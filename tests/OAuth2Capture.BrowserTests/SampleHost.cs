@@ -21,6 +21,9 @@ internal sealed class SampleHost : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Gets the base for WebSockets to the sample (Blazor's circuit), e.g. <c>ws://127.0.0.1:1234/</c>.</summary>
+    public string WebSocketBase => new UriBuilder(BaseUri) { Scheme = "ws" }.Uri.ToString();
+
     public string Url(string relative) => new Uri(BaseUri, relative).ToString();
 
     public static async Task<SampleHost> StartAsync()

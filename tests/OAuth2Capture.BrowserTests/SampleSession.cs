@@ -20,8 +20,11 @@ internal sealed class SampleSession : IAsyncDisposable
 
     public IPage Page { get; }
 
-    /// <summary>Every request the page made to a host other than the sample's (there must be none).</summary>
+    /// <summary>Every request or WebSocket the page opened to a host other than the sample's (there must be none).</summary>
     public List<string> ForeignRequests { get; } = [];
+
+    /// <summary>Every WebSocket the page opened (Blazor's circuit), by URL.</summary>
+    public List<string> WebSockets { get; } = [];
 
     public static async Task<SampleSession> StartAsync(BrowserFixture fixture)
     {
@@ -36,6 +39,14 @@ internal sealed class SampleSession : IAsyncDisposable
             if (!request.Url.StartsWith(host.BaseUri.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
             {
                 session.ForeignRequests.Add(request.Url);
+            }
+        };
+        page.WebSocket += (_, socket) =>
+        {
+            session.WebSockets.Add(socket.Url);
+            if (!socket.Url.StartsWith(host.WebSocketBase, StringComparison.Ordinal))
+            {
+                session.ForeignRequests.Add(socket.Url);
             }
         };
         return session;

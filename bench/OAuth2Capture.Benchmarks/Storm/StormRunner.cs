@@ -59,6 +59,11 @@ internal sealed class StormRunner(StormSettings settings, TextWriter output)
         output.WriteLine($"single refresh (median of {settings.Singles}): {Ms(single)} ms");
 
         var library = await StormAsync(StormTarget.Library(LibraryName, app), "storm-user", "storm", single, ct);
+        if (settings.LibraryOnly)
+        {
+            return new StormReport(settings, validPathCommands, single, [library]);
+        }
+
         var baseline = await StormAsync(new StormTarget(NaiveName, [app], (_, owner, token) => naive.GetTokenAsync(owner, token), () => app.Commands.Count), "naive-user", "naive", single, ct);
         var cached = await StormAsync(StormTarget.Library(CachedName, cachedApp), "cached-user", "cached", single, ct);
         StormResult[] results = [library, baseline, cached];

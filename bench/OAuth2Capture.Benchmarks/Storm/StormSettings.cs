@@ -5,14 +5,16 @@ namespace OAuth2Capture.Benchmarks.Storm;
 
 /// <summary>
 /// The bounds of a storm run, from the command line
-/// (<c>--callers N --singles K --timeout SECONDS [--instances I --store sqlite|postgres]</c>).
+/// (<c>--callers N --singles K --timeout SECONDS [--instances I --store sqlite|postgres] [--library-only]</c>).
 /// </summary>
 /// <param name="Callers">Concurrent callers per storm.</param>
 /// <param name="Singles">Single refreshes whose median is the reference.</param>
 /// <param name="Timeout">The bound on the whole run.</param>
 /// <param name="Instances">With more than 1, one more storm spreads the callers over that many app instances on one store.</param>
 /// <param name="Store">The store those instances share.</param>
-internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout, int Instances = 1, BenchStore Store = BenchStore.Sqlite)
+/// <param name="LibraryOnly">Runs only the library's storm (no naive baseline, no token cache), so that a trace or a counter
+/// session of the process sees nothing else.</param>
+internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout, int Instances = 1, BenchStore Store = BenchStore.Sqlite, bool LibraryOnly = false)
 {
     public const int MaxCallers = 10_000;
 
@@ -23,6 +25,12 @@ internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout,
         var settings = defaults;
         for (var i = 0; i < args.Count; i++)
         {
+            if (args[i] == "--library-only")
+            {
+                settings = settings with { LibraryOnly = true };
+                continue;
+            }
+
             var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             settings = args[i] switch
             {
@@ -39,7 +47,7 @@ internal sealed record StormSettings(int Callers, int Singles, TimeSpan Timeout,
                         _ => throw new ArgumentException($"--store must be sqlite or postgres, not '{value}'."),
                     },
                 },
-                _ => throw new ArgumentException($"Unknown option {args[i]} (expected --callers, --singles, --timeout, --instances or --store)."),
+                _ => throw new ArgumentException($"Unknown option {args[i]} (expected --callers, --singles, --timeout, --instances, --store or --library-only)."),
             };
             i++;
         }

@@ -42,4 +42,20 @@ public abstract class OAuth2CaptureStoreEngine
         ArgumentNullException.ThrowIfNull(applyPendingMigrations);
         return applyPendingMigrations(cancellationToken);
     }
+
+    /// <summary>
+    /// Reports every committed change of a stored connection made by any instance, for as long as the app runs, so that
+    /// refreshers waiting on another instance's lease wake at once and token-cache entries stay coherent. Engines without
+    /// notifications return at once (the default); waiters then poll and cache entries expire.
+    /// </summary>
+    /// <param name="connectionString">The configured connection string.</param>
+    /// <param name="changed">
+    /// Called with the changed connection's id; with <see langword="null"/> when changes may have been missed (each time the
+    /// feed starts listening, after a lost connection included).
+    /// </param>
+    /// <param name="live">Called with <see langword="true"/> once listening, with <see langword="false"/> when the feed is lost.</param>
+    /// <param name="stoppingToken">Stops listening at shutdown.</param>
+    /// <returns>A task that ends at shutdown (or at once without notifications).</returns>
+    public virtual Task ListenForChangesAsync(string connectionString, Action<Guid?> changed, Action<bool> live, CancellationToken stoppingToken)
+        => Task.CompletedTask;
 }

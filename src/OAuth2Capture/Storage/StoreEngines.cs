@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -39,11 +40,15 @@ internal static class StoreEngines
     public static OAuth2CaptureStoreEngine Get(IEnumerable<OAuth2CaptureStoreEngine> engines, OAuth2CaptureStoreProvider provider)
         => Find(engines, provider) ?? throw new InvalidOperationException(Missing(provider));
 
+    /// <summary>This package's version, which the store package must match (without the source revision).</summary>
+    public static string Version { get; } = (typeof(StoreEngines).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(StoreEngines).Assembly.GetName().Version?.ToString() ?? "0.0.0").Split('+')[0];
+
     /// <summary>What start-up says when the configured provider's package is not referenced.</summary>
     /// <param name="provider">The configured provider.</param>
     public static string Missing(OAuth2CaptureStoreProvider provider)
         => provider == OAuth2CaptureStoreProvider.PostgreSql
             ? $"{OAuth2CaptureDefaults.ConfigurationSection}:Store:Provider is PostgreSql, whose store ships in its own package: " +
-              $"run 'dotnet add package {PostgreSqlPackage}' (the same version as OAuth2Capture), or set {OAuth2CaptureDefaults.ConfigurationSection}:Store:Provider to Sqlite."
+              $"run 'dotnet add package {PostgreSqlPackage} --version {Version}' (the version of OAuth2Capture), or set {OAuth2CaptureDefaults.ConfigurationSection}:Store:Provider to Sqlite."
             : $"{OAuth2CaptureDefaults.ConfigurationSection}:Store:Provider '{provider}' has no store engine.";
 }

@@ -10,8 +10,9 @@ namespace OAuth2Capture.Tokens;
 /// <remarks>
 /// Before calling the token endpoint, a refresher claims the row with one conditional update
 /// (<see cref="ITokenStore.TryClaimRefreshAsync"/>: same concurrency token as read, no live lease). Of several instances
-/// racing on the same row exactly one wins; the others poll the row with growing delays until the winner's result is there
-/// (a valid token, or a re-auth verdict), for at most <see cref="OAuth2CaptureOptions.RefreshLeaseDuration"/>. A lease whose
+/// racing on the same row exactly one wins; the others wait until the winner's result is there (a valid token, or a re-auth
+/// verdict), for at most <see cref="OAuth2CaptureOptions.RefreshLeaseDuration"/>: woken by the store's change feed when it
+/// has one (PostgreSQL), else polling the row with growing delays. A lease whose
 /// holder crashed or stopped expires after that duration and the next waiter claims it. The winner stores its outcome and
 /// clears the lease in the same write (<see cref="ITokenStore.TryUpdateAsync"/>).
 /// </remarks>
@@ -21,6 +22,9 @@ internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> lo
 
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>With a live change feed the holder's write wakes the waiter; the poll only covers a lost notification.</summary>
+    private static readonly TimeSpan FeedFallbackPollDelay = TimeSpan.FromSeconds(1);
 
     public static bool IsHeld(OAuthToken row, DateTimeOffset now)
         => row.RefreshLeaseExpiresAt is { } until && until > now;
@@ -125,7 +129,10 @@ internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> lo
         return claim.TakenOver ? Task.CompletedTask : ReleaseQuietlyAsync(claim.Row.Id, claim.Owner, abandonedAt: null);
     }
 
-    /// <summary>How long a refresher waits for another instance's lease: bounded by the lease duration, polling ever slower.</summary>
+    /// <summary>
+    /// How long a refresher waits for another instance's lease: bounded by the lease duration, polling ever slower, or, while
+    /// the store's change feed is live (it wakes the waiter when the holder stores its outcome), once a second.
+    /// </summary>
     /// <param name="leaseDuration">The longest a lease lasts.</param>
     public struct Wait(TimeSpan leaseDuration)
     {
@@ -137,9 +144,9 @@ internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> lo
 
         public readonly bool IsOver(DateTimeOffset now) => _until is { } until && now >= until;
 
-        public TimeSpan NextDelay(DateTimeOffset now)
+        public TimeSpan NextDelay(DateTimeOffset now, bool feedIsLive)
         {
-            var delay = _delay;
+            var delay = feedIsLive ? FeedFallbackPollDelay : _delay;
             _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, MaxPollDelay.Ticks));
             var left = (_until ?? now) - now;
             return left < delay ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : delay;

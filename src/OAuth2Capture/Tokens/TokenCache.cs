@@ -13,9 +13,11 @@ namespace OAuth2Capture.Tokens;
 /// <para>
 /// An entry never outlives the point where its token needs a refresh (expiry minus <see cref="OAuth2CaptureOptions.RefreshSkew"/>),
 /// so the cache never serves a token the store would have refreshed. Every write of this process through the built-in store
-/// invalidates the connection's entries (<see cref="Invalidate"/>); writes by other instances are seen when the entry expires.
+/// invalidates the connection's entries (<see cref="Invalidate(Guid, string, string)"/>); writes by other instances are seen
+/// as soon as the store's change feed reports them (<see cref="ConnectionChangeSignals"/>, PostgreSQL), else when the entry
+/// expires.
 /// The entries live in a private <see cref="MemoryCache"/> sized by <see cref="OAuth2CaptureOptions.TokenCacheSizeLimit"/> (one
-/// unit per entry; a connection takes up to two), on the app's <see cref="TimeProvider"/> (the limit is read once, at start-up); when it is full, it drops a quarter of its
+/// unit per entry; a connection takes up to three), on the app's <see cref="TimeProvider"/> (the limit is read once, at start-up); when it is full, it drops a quarter of its
 /// entries (the expired first, then the least recently used) in the background.
 /// </para>
 /// <para>
@@ -81,6 +83,37 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
         entries.Remove(new LatestKey(ownerId, provider));
     }
 
+    /// <summary>
+    /// Forgets the connection, knowing only its id (another instance wrote it): also its owner's latest-connection entry,
+    /// found through the marker stored with it.
+    /// </summary>
+    public void Invalidate(Guid connectionId)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref stamp);
+        entries.Remove(connectionId);
+        if (entries.TryGetValue(new LatestOf(connectionId), out LatestKey latest))
+        {
+            entries.Remove(latest);
+        }
+    }
+
+    /// <summary>Forgets every entry: another instance's writes may have been missed (its change feed lost its connection).</summary>
+    public void InvalidateAll()
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref stamp);
+        entries.Clear();
+    }
+
     /// <inheritdoc/>
     public void Dispose() => entries.Dispose();
 
@@ -90,7 +123,9 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
 
     private bool TryGet(object key, out TokenResult result)
     {
-        if (entries.Count == 0 || !Enabled || !entries.TryGetValue(key, out TokenResult? cached) || cached is null)
+        // Not entries.Count: it takes every lock of the cache's dictionary, and on the hot path of a storm that is contention
+        // on each call; the lookup itself takes none.
+        if (!Enabled || !entries.TryGetValue(key, out TokenResult? cached) || cached is null)
         {
             result = null!;
             return false;
@@ -130,6 +165,9 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
         if (latest is { } key)
         {
             entries.Set(key, cached, entry);
+
+            // Lets an invalidation that knows only the connection id (another instance's write) find the owner's entry too.
+            entries.Set(new LatestOf(connectionId), key, entry);
         }
 
         if (Interlocked.Read(ref stamp) != readStamp)
@@ -144,6 +182,9 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
 
     /// <summary>The owner's latest connection to a provider.</summary>
     private readonly record struct LatestKey(string OwnerId, string Provider);
+
+    /// <summary>Which <see cref="LatestKey"/> a connection is cached under.</summary>
+    private readonly record struct LatestOf(Guid ConnectionId);
 
     /// <summary>The app's <see cref="TimeProvider"/>, as the clock <see cref="MemoryCache"/> expires entries by.</summary>
     private sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock

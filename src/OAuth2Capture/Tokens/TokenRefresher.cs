@@ -12,7 +12,8 @@ namespace OAuth2Capture.Tokens;
 /// Renews one connection and records the outcome on its row. Runs inside a single flight (see
 /// <see cref="RefreshFlights"/>) in a scope of its own, so it never depends on the request that started it. Across
 /// instances, it first claims the row's refresh lease (<see cref="RefreshLease"/>): only the holder calls the token endpoint,
-/// the others wait for its result and read it from the store. <see cref="RefreshOutcomeWriter"/> stores what the call came to.
+/// the others wait for its result (woken by the store's change feed where there is one, <see cref="ConnectionChangeSignals"/>)
+/// and read it from the store. <see cref="RefreshOutcomeWriter"/> stores what the call came to.
 /// </summary>
 internal sealed class TokenRefresher(
     ITokenStore store,
@@ -22,7 +23,8 @@ internal sealed class TokenRefresher(
     IOptionsMonitor<OAuth2CaptureOptions> options,
     ILogger<TokenRefresher> logger,
     RefreshLease lease,
-    RefreshOutcomeWriter outcomes)
+    RefreshOutcomeWriter outcomes,
+    ConnectionChangeSignals changes)
 {
     public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
@@ -31,61 +33,78 @@ internal sealed class TokenRefresher(
         var claim = ahead?.Claim is { } claimed && claimed.Row.Id == connectionId ? claimed : null;
         var row = claim?.Row ?? await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
         var wait = new RefreshLease.Wait(options.CurrentValue.RefreshLeaseDuration);
-        while (true)
+        ConnectionChangeSignals.Subscription? holderStored = null;
+        try
         {
-            if (row is null)
+            while (true)
             {
-                return TokenResult.NotConnected(provider.Name);
-            }
-
-            var now = time.GetUtcNow();
-            if (await DecideWithoutProviderAsync(provider, row, now, ahead, cancellationToken).ConfigureAwait(false) is { } decided)
-            {
-                return decided;
-            }
-
-            if (claim?.TryTakeOver(row, now) == true)
-            {
-                return await RefreshClaimedAsync(provider, row, claim.Owner, claim.InterruptedHolder, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!RefreshLease.IsHeld(row, now))
-            {
-                // An owner left on an expired lease means the previous refresh never recorded its outcome.
-                var interruptedHolder = row.RefreshLeaseOwner;
-                var leaseOwner = RefreshLease.NewOwner();
-                if (await store.TryClaimRefreshAsync(row, leaseOwner, now, RefreshLease.EndsAt(now, options.CurrentValue), cancellationToken).ConfigureAwait(false))
+                if (row is null)
                 {
-                    if (interruptedHolder is not null)
+                    return TokenResult.NotConnected(provider.Name);
+                }
+
+                var now = time.GetUtcNow();
+                if (await DecideWithoutProviderAsync(provider, row, now, ahead, cancellationToken).ConfigureAwait(false) is { } decided)
+                {
+                    return decided;
+                }
+
+                if (claim?.TryTakeOver(row, now) == true)
+                {
+                    return await RefreshClaimedAsync(provider, row, claim.Owner, claim.InterruptedHolder, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!RefreshLease.IsHeld(row, now))
+                {
+                    // An owner left on an expired lease means the previous refresh never recorded its outcome.
+                    var interruptedHolder = row.RefreshLeaseOwner;
+                    var leaseOwner = RefreshLease.NewOwner();
+                    if (await store.TryClaimRefreshAsync(row, leaseOwner, now, RefreshLease.EndsAt(now, options.CurrentValue), cancellationToken).ConfigureAwait(false))
                     {
-                        RefreshLog.LeaseTakenOver(logger, provider.Name, row.Id, interruptedHolder);
+                        if (interruptedHolder is not null)
+                        {
+                            RefreshLog.LeaseTakenOver(logger, provider.Name, row.Id, interruptedHolder);
+                        }
+
+                        return await RefreshClaimedAsync(provider, row, leaseOwner, interruptedHolder, cancellationToken).ConfigureAwait(false);
                     }
 
-                    return await RefreshClaimedAsync(provider, row, leaseOwner, interruptedHolder, cancellationToken).ConfigureAwait(false);
+                    // Another instance claimed first, or the row changed: re-read and decide again.
+                    wait.Start(now);
                 }
-
-                // Another instance claimed first, or the row changed: re-read and decide again.
-                wait.Start(now);
-            }
-            else if (ahead is { WaitForHeldLease: false })
-            {
-                // The background sweep does not wait: the holder stores the outcome, and the sweep moves on to the next row.
-                RefreshLog.LeaseHeldElsewhere(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
-                return RefreshLease.HeldElsewhere(provider, row, now);
-            }
-            else
-            {
-                wait.Start(now);
-                if (wait.IsOver(now))
+                else if (ahead is { WaitForHeldLease: false })
                 {
-                    return GiveUpWaiting(provider, row, now);
+                    // The background sweep does not wait: the holder stores the outcome, and the sweep moves on to the next row.
+                    RefreshLog.LeaseHeldElsewhere(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
+                    return RefreshLease.HeldElsewhere(provider, row, now);
+                }
+                else
+                {
+                    wait.Start(now);
+                    if (wait.IsOver(now))
+                    {
+                        return GiveUpWaiting(provider, row, now);
+                    }
+
+                    if (holderStored is null)
+                    {
+                        // Listen before the next read, so that the holder's write cannot fall between that read and the wait.
+                        holderStored = changes.Subscribe(connectionId);
+                    }
+                    else
+                    {
+                        // Woken by the store's change feed when the holder stores its outcome; the poll is the fallback.
+                        RefreshLog.WaitingForLease(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
+                        await holderStored.WaitAsync(wait.NextDelay(now, changes.IsLive), time, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
-                RefreshLog.WaitingForLease(logger, provider.Name, row.Id, row.RefreshLeaseOwner, row.RefreshLeaseExpiresAt);
-                await Task.Delay(wait.NextDelay(now), time, cancellationToken).ConfigureAwait(false);
+                row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
             }
-
-            row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            holderStored?.Dispose();
         }
     }
 

@@ -12,10 +12,15 @@ namespace OAuth2Capture.Tokens;
 /// Concurrent callers for the same token share one store read (<see cref="ReadFlights{TKey}"/>), and with
 /// <see cref="OAuth2CaptureOptions.TokenCacheDuration"/> set a usable token is answered from memory (<see cref="TokenCache"/>).
 /// </summary>
+/// <remarks>
+/// The store and everything built on it are scoped (a <c>DbContext</c> per scope), so they are taken from the caller's
+/// scope (<c>scopedServices</c>) only when this caller does store work: when it leads a read flight, or in the methods that always read. A caller
+/// that joins a flight another caller leads waits for that flight's outcome and never builds a context; in a storm of
+/// 10,000 requests for one expired token that was most of each request's cost (see <c>docs/performance.md</c>).
+/// </remarks>
 internal sealed class TokenValidityService(
-    ITokenStore store,
+    IServiceProvider scopedServices,
     TokenSecrets secrets,
-    UnreadableSecretsAnswer unreadableSecrets,
     IOAuthProviderCatalog catalog,
     RefreshFlights coordinator,
     RejectionFlights rejections,
@@ -29,6 +34,14 @@ internal sealed class TokenValidityService(
 {
     /// <summary>How many flights a waiting caller runs or joins before answering what the last one found.</summary>
     private const int MaxFlightAttempts = 3;
+
+    private ITokenStore? store;
+    private UnreadableSecretsAnswer? unreadableSecrets;
+
+    /// <summary>Gets the scope's store, resolved at the first store work of this caller (see the remarks).</summary>
+    private ITokenStore Store => store ??= scopedServices.GetRequiredService<ITokenStore>();
+
+    private UnreadableSecretsAnswer UnreadableSecrets => unreadableSecrets ??= scopedServices.GetRequiredService<UnreadableSecretsAnswer>();
 
     public async Task<TokenResult> GetValidTokenAsync(string ownerId, string provider, CancellationToken cancellationToken = default)
     {
@@ -114,7 +127,7 @@ internal sealed class TokenValidityService(
         OAuthToken? row;
         try
         {
-            row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+            row = await Store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
         {
@@ -140,7 +153,7 @@ internal sealed class TokenValidityService(
         IReadOnlyList<OAuthToken> candidates;
         try
         {
-            candidates = await store.ListExpiringAsync(ownerId, now + lookAhead, cancellationToken).ConfigureAwait(false);
+            candidates = await Store.ListExpiringAsync(ownerId, now + lookAhead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (StoreFailure.IsUnavailable(exception, cancellationToken))
         {
@@ -171,9 +184,9 @@ internal sealed class TokenValidityService(
 
     private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
-        if (unreadableSecrets.IsKnownUnreadable(row))
+        if (UnreadableSecrets.IsKnownUnreadable(row))
         {
-            return await unreadableSecrets.AnswerAsync(provider, row, failure: null, cancellationToken).ConfigureAwait(false);
+            return await UnreadableSecrets.AnswerAsync(provider, row, failure: null, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -183,7 +196,7 @@ internal sealed class TokenValidityService(
         catch (UnreadableSecretsException failure)
         {
             // Wherever the decrypt failed (here or in the refresher), one answer: see UnreadableSecretsAnswer.
-            return await unreadableSecrets.AnswerAsync(provider, row, failure, cancellationToken).ConfigureAwait(false);
+            return await UnreadableSecrets.AnswerAsync(provider, row, failure, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -232,7 +245,7 @@ internal sealed class TokenValidityService(
     {
         // The stamp comes before the read: a write committed meanwhile outranks what this read saw (see TokenCache).
         var stamp = cache.BeginRead();
-        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        var row = await Store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return TokenResult.NotConnected(string.Empty);
@@ -251,7 +264,7 @@ internal sealed class TokenValidityService(
     private async ValueTask<TokenResult> ReadLatestAsync(string ownerId, OAuthProvider provider, CancellationToken cancellationToken)
     {
         var stamp = cache.BeginRead();
-        var row = await store.FindLatestAsync(ownerId, provider.Name, cancellationToken).ConfigureAwait(false);
+        var row = await Store.FindLatestAsync(ownerId, provider.Name, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return TokenResult.NotConnected(provider.Name);

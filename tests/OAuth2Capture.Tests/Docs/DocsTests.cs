@@ -202,6 +202,16 @@ public sealed partial class DocsTests
             .Where(m => m.GetCustomAttributes().Any(a => a is FactAttribute))
             .Select(m => m.Name)
             .ToHashSet(StringComparer.Ordinal);
+
+        // The browser tests are another project (Playwright, not referenced here): their [Fact] methods, read from source.
+        foreach (var source in Directory.EnumerateFiles(Path.Combine(Root, "tests", "OAuth2Capture.BrowserTests"), "*.cs"))
+        {
+            foreach (Match fact in Regex.Matches(File.ReadAllText(source), @"\[Fact[^\]]*\]\s*public async Task (?<name>\w+)\("))
+            {
+                tests.Add(fact.Groups["name"].Value);
+            }
+        }
+
         var missing = InlineCode().Matches(text)
             .Select(m => m.Groups["code"].Value)
             .Where(name => Regex.IsMatch(name, @"^[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+){3,}$"))

@@ -98,8 +98,8 @@ public sealed class OAuth2CaptureOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Equal(
-            "OAuth2Capture:Store:Provider is PostgreSql, whose store ships in its own package: run 'dotnet add package OAuth2Capture.PostgreSql' " +
-            "(the same version as OAuth2Capture), or set OAuth2Capture:Store:Provider to Sqlite.",
+            "OAuth2Capture:Store:Provider is PostgreSql, whose store ships in its own package: run " +
+            $"'dotnet add package OAuth2Capture.PostgreSql --version {StoreEngines.Version}' (the version of OAuth2Capture), or set OAuth2Capture:Store:Provider to Sqlite.",
             Assert.Single(result.Failures!));
     }
 
