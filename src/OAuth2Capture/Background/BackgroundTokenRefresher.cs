@@ -19,16 +19,21 @@ namespace OAuth2Capture.Background;
 /// </summary>
 /// <remarks>
 /// Several instances may sweep at once, and nothing that decides what a sweep does lives in memory: the back-off (failure
-/// count, first failure) and the expiry notice already sent are columns of the row. A sweep makes no write of its own
-/// before a refresh: the refresher claims the row's refresh lease (one conditional update) and stores the outcome with the
-/// lease cleared, two writes per refreshed row. A sweep that finds the lease held by another refresher, or loses the claim
-/// to one, does not wait: it counts the row as claimed elsewhere and moves on; the loser of a claim re-reads the row and
-/// finds it either leased or already fresh, so no row is refreshed twice.
+/// count, first failure) and the expiry notice already sent are columns of the row. The sweep claims the refresh leases of
+/// its due rows a batch at a time (<see cref="RefreshLease.ClaimBatchAsync"/>: one conditional update for
+/// <see cref="ClaimBatchSize"/> rows, each matched with the concurrency token it was read with), and the refresher starts
+/// from the claimed row as read, without reading it again; it stores the outcome with the lease cleared. So a refreshed row
+/// costs one write, plus its share of the page read and of the batch claim. A row the batch did not get (leased by another
+/// refresher, or changed since the page was read) takes the per-row path: the refresher re-reads it and claims it alone,
+/// finding it leased (the sweep does not wait: claimed elsewhere) or already fresh, so no row is refreshed twice. A claimed
+/// row whose turn comes too late for its lease to outlast the provider call, one answered without the provider, and those
+/// still waiting when the sweep stops get their lease released.
 /// </remarks>
 internal sealed partial class BackgroundTokenRefresher(
     IServiceScopeFactory scopeFactory,
     IOAuthProviderCatalog catalog,
     ExpiryNoticeSender expiryNotices,
+    RefreshFlights flights,
     TimeProvider time,
     IOptionsMonitor<OAuth2CaptureOptions> options,
     ILogger<BackgroundTokenRefresher> logger) : BackgroundService
@@ -36,6 +41,9 @@ internal sealed partial class BackgroundTokenRefresher(
     // The connections the previous sweep of this process found given up: only for logging the give-up once per process
     // (when it first applies here), never for deciding. Replaced by each sweep, so it holds at most the given-up rows.
     private HashSet<Guid> givenUp = [];
+
+    /// <summary>The most rows one batch claim takes, whatever the concurrency: their leases run while they wait for a slot.</summary>
+    private const int MaxClaimBatch = 64;
 
     private readonly ConcurrentDictionary<string, ProviderGate> gates = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim sweeping = new(1, 1);
@@ -108,6 +116,7 @@ internal sealed partial class BackgroundTokenRefresher(
         await using (streamScope.ConfigureAwait(false))
         {
             var store = streamScope.ServiceProvider.GetRequiredService<ITokenStore>();
+            var batch = new SweepBatch(streamScope.ServiceProvider, ClaimBatchSize(settings));
             var first = true;
             try
             {
@@ -137,9 +146,13 @@ internal sealed partial class BackgroundTokenRefresher(
 
                     var lagFrom = first ? ahead.DueAt(row) : null;
                     first = false;
-                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    _ = RefreshOneAsync(provider, row, ahead, settings, lagFrom, tally, slots, cancellationToken);
+                    if (batch.Add(new SweepItem(provider, row, ahead, lagFrom)))
+                    {
+                        await DispatchAsync(batch, settings, tally, slots, cancellationToken).ConfigureAwait(false);
+                    }
                 }
+
+                await DispatchAsync(batch, settings, tally, slots, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -189,32 +202,80 @@ internal sealed partial class BackgroundTokenRefresher(
         return true;
     }
 
-    private async Task RefreshOneAsync(OAuthProvider provider, OAuthToken row, RefreshAhead ahead, OAuth2CaptureBackgroundRefreshOptions settings,
-        DateTimeOffset? lagFrom, SweepTally tally, SemaphoreSlim slots, CancellationToken cancellationToken)
+    /// <summary>How many due rows one batch claim takes: two rounds of the sweep's refreshes, so a claimed row waits about one
+    /// refresh for its slot, and its lease (which must still outlast the provider call when its turn comes) rarely runs short.</summary>
+    internal static int ClaimBatchSize(OAuth2CaptureBackgroundRefreshOptions settings)
+        => Math.Clamp(2 * settings.MaxConcurrency, 1, Math.Min(settings.PageSize, MaxClaimBatch));
+
+    /// <summary>
+    /// Claims the leases of the batch's rows (<see cref="SweepBatch.ClaimAsync"/>) and starts a refresh for each as a slot frees
+    /// up, the claimed ones with their claim. If the sweep stops first, the claims of rows not started yet are released.
+    /// </summary>
+    private async Task DispatchAsync(SweepBatch batch, OAuth2CaptureBackgroundRefreshOptions settings, SweepTally tally, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        var gate = gates.GetOrAdd(provider.Name, _ => new ProviderGate(settings.MaxConcurrencyPerProvider, settings.RefreshesPerSecondPerProvider));
-        try
+        var items = await batch.ClaimAsync(flights, time.GetUtcNow(), options.CurrentValue, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < items.Count; i++)
         {
-            await gate.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (gate.Rate is { } rate)
-                {
-                    using var lease = await rate.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-                }
-
-                var scope = scopeFactory.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    // No claim of our own: the refresher's lease is the claim, and it does not wait for a lease held elsewhere.
-                    var service = scope.ServiceProvider.GetRequiredService<TokenValidityService>();
-                    var result = await service.RefreshAheadAsync(row, ahead, cancellationToken).ConfigureAwait(false);
-                    Record(provider, row, result, lagFrom, tally);
-                }
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            finally
+            catch (OperationCanceledException)
             {
-                gate.Concurrency.Release();
+                await batch.ReleaseAsync(items.Skip(i)).ConfigureAwait(false);
+                throw;
+            }
+
+            _ = RefreshOneAsync(items[i], settings, tally, slots, cancellationToken);
+        }
+    }
+
+    private async Task RefreshOneAsync(SweepItem item, OAuth2CaptureBackgroundRefreshOptions settings, SweepTally tally, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var (provider, row, ahead, lagFrom) = item;
+        var claim = item.Claim;
+        var gate = gates.GetOrAdd(provider.Name, _ => new ProviderGate(settings.MaxConcurrencyPerProvider, settings.RefreshesPerSecondPerProvider));
+        var scope = scopeFactory.CreateAsyncScope();
+        try
+        {
+            await using (scope.ConfigureAwait(false))
+            {
+                var lease = scope.ServiceProvider.GetRequiredService<RefreshLease>();
+                try
+                {
+                    await gate.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        if (gate.Rate is { } rate)
+                        {
+                            using var token = await rate.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        if (claim is not null && !RefreshLease.OutlastsCall(claim.Row, time.GetUtcNow(), options.CurrentValue))
+                        {
+                            // Its turn came too late for the batch's lease: give it back, and let the refresher claim it alone.
+                            await lease.ReleaseUntakenAsync(claim).ConfigureAwait(false);
+                            claim = null;
+                        }
+
+                        // The refresher does not wait for a lease held elsewhere; with a claim, it starts from the claimed row.
+                        var service = scope.ServiceProvider.GetRequiredService<TokenValidityService>();
+                        var result = await service.RefreshAheadAsync(row, claim is null ? ahead : ahead with { Claim = claim }, cancellationToken).ConfigureAwait(false);
+                        Record(provider, row, result, lagFrom, tally);
+                    }
+                    finally
+                    {
+                        gate.Concurrency.Release();
+                    }
+                }
+                finally
+                {
+                    if (claim is not null)
+                    {
+                        // Answered without the provider (a refresh of it running here, the grant ended), or stopped before.
+                        await lease.ReleaseUntakenAsync(claim).ConfigureAwait(false);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

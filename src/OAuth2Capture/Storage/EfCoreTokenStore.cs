@@ -132,18 +132,25 @@ internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConn
 
             var rows = await page.OrderBy(token => token.AccessTokenExpiresAt).ThenBy(token => token.Id)
                 .Take(query.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+            // The key of the next page, taken before the caller sees the rows: they are its to change (the sweep refreshes
+            // the very rows it is given, and a refreshed row's expiry moves on).
+            var full = rows.Count == query.PageSize;
+            if (full)
+            {
+                lastExpiry = rows[^1].AccessTokenExpiresAt;
+                lastId = rows[^1].Id;
+            }
+
             foreach (var row in rows)
             {
                 yield return row;
             }
 
-            if (rows.Count < query.PageSize)
+            if (!full)
             {
                 break;
             }
-
-            lastExpiry = rows[^1].AccessTokenExpiresAt;
-            lastId = rows[^1].Id;
         }
 
         // Then the connections whose access token has no known expiry (only the keep-alive and notice bounds match them).
@@ -157,17 +164,21 @@ internal sealed partial class EfCoreTokenStore<TContext>(TContext context, IConn
             }
 
             var rows = await page.OrderBy(token => token.Id).Take(query.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var full = rows.Count == query.PageSize;
+            if (full)
+            {
+                lastNullId = rows[^1].Id;
+            }
+
             foreach (var row in rows)
             {
                 yield return row;
             }
 
-            if (rows.Count < query.PageSize)
+            if (!full)
             {
                 break;
             }
-
-            lastNullId = rows[^1].Id;
         }
     }
 

@@ -70,6 +70,40 @@ public interface ITokenStore
     ValueTask<bool> TryClaimRefreshAsync(OAuthToken token, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Claims the refresh leases of several connections for one owner, with the condition of
+    /// <see cref="TryClaimRefreshAsync"/> for each (the row still carries the <see cref="OAuthToken.ConcurrencyToken"/> it was
+    /// read with, and no lease is held). The background refresher claims a batch of due rows this way, so that a sweep costs
+    /// one claim per batch instead of one per row. Each claimed token carries the lease and its new concurrency token in place,
+    /// as after <see cref="TryClaimRefreshAsync"/>; the others are left as read.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation calls <see cref="TryClaimRefreshAsync"/> for each token in turn, so a store written before
+    /// this method existed claims correctly, one statement per row. The EF Core store claims the whole batch with one
+    /// conditional <c>UPDATE</c>.
+    /// </remarks>
+    /// <param name="tokens">The connections as read; the claimed ones are updated in place.</param>
+    /// <param name="leaseOwner">Who claims (one owner for the batch): unique per claim, at most 100 characters.</param>
+    /// <param name="now">The claimer's current time, to tell an expired lease from a live one.</param>
+    /// <param name="leaseExpiresAt">When the leases end if they are never released.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The tokens this caller now holds the lease of, in the order given; the others were leased elsewhere or changed
+    /// since they were read.</returns>
+    async ValueTask<IReadOnlyList<OAuthToken>> TryClaimRefreshesAsync(IReadOnlyList<OAuthToken> tokens, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        var claimed = new List<OAuthToken>(tokens.Count);
+        foreach (var token in tokens)
+        {
+            if (await TryClaimRefreshAsync(token, leaseOwner, now, leaseExpiresAt, cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(token);
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>
     /// Ends a refresh lease held by <paramref name="leaseOwner"/> without storing an outcome (the refresh failed before it had
     /// one), and gives the row a new concurrency token. Does nothing when someone else holds the lease now.
     /// </summary>

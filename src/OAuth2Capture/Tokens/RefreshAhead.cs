@@ -20,6 +20,10 @@ internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
     /// </summary>
     public bool WaitForHeldLease { get; init; }
 
+    /// <summary>Gets the lease the sweep's batch claim already holds on the row, which the refresher then uses as it stands (no
+    /// re-read, no claim of its own); <see langword="null"/>: the refresher reads the row and claims it itself.</summary>
+    public ClaimedRefresh? Claim { get; init; }
+
     /// <summary>Gets the stored (encrypted) access token an API rejected: a row still holding it is due.</summary>
     public string? RejectedAccessToken { get; init; }
 

@@ -29,6 +29,19 @@ internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> lo
     public static bool IsHeld(OAuthToken row, DateTimeOffset now)
         => row.RefreshLeaseExpiresAt is { } until && until > now;
 
+    /// <summary>When a lease claimed now ends if it is never released.</summary>
+    public static DateTimeOffset EndsAt(DateTimeOffset now, OAuth2CaptureOptions options) => now + options.RefreshLeaseDuration;
+
+    /// <summary>
+    /// Whether the lease on <paramref name="row"/> still outlasts the longest provider call
+    /// (<see cref="OAuth2CaptureResilienceOptions.TotalTimeout"/>), the condition for starting one under it: a lease that ends
+    /// while its holder still waits for the provider lets a second refresher spend the same refresh token. A claim made the
+    /// moment before the call always does (<see cref="OAuth2CaptureOptions.RefreshLeaseDuration"/> must exceed the timeout);
+    /// a batch claim's rows are checked when their turn comes.
+    /// </summary>
+    public static bool OutlastsCall(OAuthToken row, DateTimeOffset now, OAuth2CaptureOptions options)
+        => row.RefreshLeaseExpiresAt is { } until && until - now > (options.Resilience?.TotalTimeout ?? TimeSpan.Zero);
+
     public static void Clear(OAuthToken row)
     {
         row.RefreshLeaseOwner = null;
@@ -76,6 +89,45 @@ internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> lo
 
     public Task ReleaseIfHeldAsync(Guid connectionId, string? leaseOwner)
         => leaseOwner is null ? Task.CompletedTask : ReleaseQuietlyAsync(connectionId, leaseOwner, abandonedAt: null);
+
+    /// <summary>
+    /// Claims the leases of several rows with one store call (<see cref="ITokenStore.TryClaimRefreshesAsync"/>), for one new
+    /// owner and until <see cref="EndsAt"/>, remembering for each row the owner left on an expired lease it replaces (an
+    /// interrupted refresh, as <see cref="TokenRefresher"/> notes for a claim of its own).
+    /// </summary>
+    /// <param name="rows">The rows as read.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="options">The lease duration's options.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The rows now leased to this caller, in order.</returns>
+    public async Task<IReadOnlyList<ClaimedRefresh>> ClaimBatchAsync(IReadOnlyList<OAuthToken> rows, DateTimeOffset now, OAuth2CaptureOptions options, CancellationToken cancellationToken)
+    {
+        var previousOwners = rows.ToDictionary(row => row.Id, row => row.RefreshLeaseOwner);
+        var owner = NewOwner();
+        var claimed = await store.TryClaimRefreshesAsync(rows, owner, now, EndsAt(now, options), cancellationToken).ConfigureAwait(false);
+        var claims = new List<ClaimedRefresh>(claimed.Count);
+        foreach (var row in claimed)
+        {
+            // An owner left on an expired lease means the previous refresh never recorded its outcome.
+            var interruptedHolder = previousOwners[row.Id];
+            if (interruptedHolder is not null)
+            {
+                RefreshLog.LeaseTakenOver(logger, row.Provider, row.Id, interruptedHolder);
+            }
+
+            claims.Add(new ClaimedRefresh(row, owner, interruptedHolder));
+        }
+
+        return claims;
+    }
+
+    /// <summary>Releases a batch-claimed lease that no refresher took over (the row was answered without the provider, its
+    /// turn came too late, or the sweep stopped first); a lease taken over is the refresher's to end.</summary>
+    public Task ReleaseUntakenAsync(ClaimedRefresh claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return claim.TakenOver ? Task.CompletedTask : ReleaseQuietlyAsync(claim.Row.Id, claim.Owner, abandonedAt: null);
+    }
 
     /// <summary>
     /// How long a refresher waits for another instance's lease: bounded by the lease duration, polling ever slower, or, while

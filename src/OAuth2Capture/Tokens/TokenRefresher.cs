@@ -28,8 +28,10 @@ internal sealed class TokenRefresher(
 {
     public async Task<TokenResult> RefreshAsync(OAuthProvider provider, Guid connectionId, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
-        // Re-read: a caller that arrives with stale state must see what the previous flight stored, not refresh again.
-        var row = await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        // Re-read: a caller that arrives with stale state must see what the previous flight stored, not refresh again. A row
+        // the sweep's batch claim holds is current already (the claim matched the concurrency token it was read with).
+        var claim = ahead?.Claim is { } claimed && claimed.Row.Id == connectionId ? claimed : null;
+        var row = claim?.Row ?? await store.FindByIdAsync(connectionId, cancellationToken).ConfigureAwait(false);
         var wait = new RefreshLease.Wait(options.CurrentValue.RefreshLeaseDuration);
         ConnectionChangeSignals.Subscription? holderStored = null;
         try
@@ -47,12 +49,17 @@ internal sealed class TokenRefresher(
                     return decided;
                 }
 
+                if (claim?.TryTakeOver(row, now) == true)
+                {
+                    return await RefreshClaimedAsync(provider, row, claim.Owner, claim.InterruptedHolder, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (!RefreshLease.IsHeld(row, now))
                 {
                     // An owner left on an expired lease means the previous refresh never recorded its outcome.
                     var interruptedHolder = row.RefreshLeaseOwner;
                     var leaseOwner = RefreshLease.NewOwner();
-                    if (await store.TryClaimRefreshAsync(row, leaseOwner, now, now + options.CurrentValue.RefreshLeaseDuration, cancellationToken).ConfigureAwait(false))
+                    if (await store.TryClaimRefreshAsync(row, leaseOwner, now, RefreshLease.EndsAt(now, options.CurrentValue), cancellationToken).ConfigureAwait(false))
                     {
                         if (interruptedHolder is not null)
                         {

@@ -14,12 +14,22 @@ internal sealed class FakeTokenEndpoint : IAsyncDisposable
 {
     private readonly WebApplication app;
     private long calls;
+    private long held;
+    private volatile TaskCompletionSource? hold;
 
     private FakeTokenEndpoint(WebApplication app) => this.app = app;
 
     public ConcurrentDictionary<string, int> CallsPerRefreshToken { get; } = new(StringComparer.Ordinal);
 
     public long Calls => Interlocked.Read(ref calls);
+
+    /// <summary>Gets how many requests have waited for <see cref="HoldAnswers"/> to end (counted as they arrive).</summary>
+    public long Held => Interlocked.Read(ref held);
+
+    /// <summary>Makes every request wait, before it is counted or answered, until <see cref="ReleaseAnswers"/>.</summary>
+    public void HoldAnswers() => hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseAnswers() => hold?.TrySetResult();
 
     public Uri BaseUri { get; private set; } = null!;
 
@@ -34,6 +44,12 @@ internal sealed class FakeTokenEndpoint : IAsyncDisposable
         var fake = new FakeTokenEndpoint(app);
         app.MapPost("/token", async (HttpContext context) =>
         {
+            if (fake.hold is { } waiting)
+            {
+                Interlocked.Increment(ref fake.held);
+                await waiting.Task.WaitAsync(context.RequestAborted);
+            }
+
             var form = await context.Request.ReadFormAsync();
             var refreshToken = form["refresh_token"].ToString();
             Interlocked.Increment(ref fake.calls);

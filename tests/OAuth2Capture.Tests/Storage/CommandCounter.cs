@@ -6,14 +6,15 @@ namespace OAuth2Capture.Tests.Storage;
 /// <summary>
 /// Counts the commands a context sends: <see cref="Count"/> those that read rows back (queries, and writes that return
 /// values), <see cref="Writes"/> every INSERT, UPDATE or DELETE however it is sent (<c>SaveChanges</c>, <c>ExecuteUpdate</c>),
-/// and <see cref="LostWrites"/> those of them sent as <c>ExecuteUpdate</c> that matched no row (a conditional claim another
-/// writer won).
+/// <see cref="LostWrites"/> those of them sent as <c>ExecuteUpdate</c> that matched no row (a conditional claim another
+/// writer won), and <see cref="Selects"/> the queries alone (SQLite sends an <c>UPDATE</c> of <c>SaveChanges</c> as a reader too).
 /// </summary>
 internal sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;
     private int _writes;
     private int _lostWrites;
+    private int _selects;
 
     public int Count => _count;
 
@@ -21,11 +22,14 @@ internal sealed class CommandCounter : DbCommandInterceptor
 
     public int LostWrites => Volatile.Read(ref _lostWrites);
 
+    public int Selects => Volatile.Read(ref _selects);
+
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _count);
         CountWrite(command);
+        CountSelect(command);
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
@@ -33,6 +37,7 @@ internal sealed class CommandCounter : DbCommandInterceptor
     {
         Interlocked.Increment(ref _count);
         CountWrite(command);
+        CountSelect(command);
         return base.ReaderExecuting(command, eventData, result);
     }
 
@@ -67,6 +72,14 @@ internal sealed class CommandCounter : DbCommandInterceptor
         return text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private void CountSelect(DbCommand command)
+    {
+        if (command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+        {
+            Interlocked.Increment(ref _selects);
+        }
     }
 
     private void CountWrite(DbCommand command)

@@ -368,6 +368,135 @@ public abstract class EfCoreTokenStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamForSweepAsync_yields_every_row_once_across_pages_even_when_the_caller_changes_the_rows_it_was_given()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var token = SqliteTestDatabase.NewToken("alice", "github", $"gh-{i}");
+            token.AccessTokenExpiresAt = T0.AddMinutes(i);
+            await Database.CreateStore().CreateAsync(token, Ct);
+            ids.Add(token.Id);
+        }
+
+        var seen = new List<Guid>();
+        var query = new TokenSweepQuery { AccessTokenExpiresBefore = T0.AddHours(1), PageSize = 2 };
+        await foreach (var row in Database.CreateStore().StreamForSweepAsync(query, Ct))
+        {
+            seen.Add(row.Id);
+
+            // What a refresh does to the row it was handed (the sweep refreshes the rows it streams, as read).
+            row.AccessTokenExpiresAt = T0.AddHours(2);
+        }
+
+        Assert.Equal(ids, seen);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshesAsync_claims_the_free_and_expired_rows_as_read_in_one_write_and_skips_the_leased_and_the_changed()
+    {
+        var rows = new List<OAuthToken>();
+        for (var i = 0; i < 4; i++)
+        {
+            var token = SqliteTestDatabase.NewToken("alice", "github", $"gh-{i}");
+            await Database.CreateStore().CreateAsync(token, Ct);
+            rows.Add(token);
+        }
+
+        var leasedElsewhere = (await Database.CreateStore().FindByIdAsync(rows[1].Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(leasedElsewhere, "instance-b", T0, T0.AddSeconds(30), Ct));
+        var crashed = (await Database.CreateStore().FindByIdAsync(rows[3].Id, Ct))!;
+        Assert.True(await Database.CreateStore().TryClaimRefreshAsync(crashed, "crashed", T0.AddSeconds(-40), T0.AddSeconds(-10), Ct));
+        var reads = new List<OAuthToken>();
+        foreach (var row in rows)
+        {
+            reads.Add((await Database.CreateStore().FindByIdAsync(row.Id, Ct))!);
+        }
+
+        var changed = (await Database.CreateStore().FindByIdAsync(rows[2].Id, Ct))!;
+        changed.EncryptedAccessToken = "enc-refreshed-elsewhere";
+        Assert.True(await Database.CreateStore().TryUpdateAsync(changed, Ct));
+        var readConcurrencyTokens = reads.Select(read => read.ConcurrencyToken).ToList();
+
+        var counter = new CommandCounter();
+        using var context = Database.CreateContext(counter);
+        var claimed = await new EfCoreTokenStore<OAuth2CaptureDbContext>(context).TryClaimRefreshesAsync(reads, "sweep-a", T0, T0.AddSeconds(30), Ct);
+
+        Assert.Equal([reads[0], reads[3]], claimed);
+        Assert.Equal(1, counter.Writes);
+        foreach (var i in new[] { 0, 3 })
+        {
+            var row = (await Database.CreateStore().FindByIdAsync(rows[i].Id, Ct))!;
+            Assert.Equal("sweep-a", row.RefreshLeaseOwner);
+            Assert.Equal(T0.AddSeconds(30), row.RefreshLeaseExpiresAt);
+            Assert.NotEqual(readConcurrencyTokens[i], row.ConcurrencyToken);
+            Assert.Equal(row.ConcurrencyToken, reads[i].ConcurrencyToken);
+            Assert.Equal("sweep-a", reads[i].RefreshLeaseOwner);
+        }
+
+        Assert.Equal("instance-b", (await Database.CreateStore().FindByIdAsync(rows[1].Id, Ct))!.RefreshLeaseOwner);
+        Assert.Null((await Database.CreateStore().FindByIdAsync(rows[2].Id, Ct))!.RefreshLeaseOwner);
+        Assert.Equal("instance-b", reads[1].RefreshLeaseOwner);
+        Assert.Equal(readConcurrencyTokens[2], reads[2].ConcurrencyToken);
+    }
+
+    [Fact]
+    public async Task TryClaimRefreshesAsync_by_two_concurrent_batches_over_the_same_rows_gives_each_row_to_exactly_one()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 40; i++)
+        {
+            var token = SqliteTestDatabase.NewToken("alice", "github", $"gh-{i}");
+            await Database.CreateStore().CreateAsync(token, Ct);
+            ids.Add(token.Id);
+        }
+
+        async Task<List<OAuthToken>> ReadAsync(IEnumerable<Guid> order)
+        {
+            var reads = new List<OAuthToken>();
+            foreach (var id in order)
+            {
+                reads.Add((await Database.CreateStore().FindByIdAsync(id, Ct))!);
+            }
+
+            return reads;
+        }
+
+        // The same rows, read by both before either claims, each batch of 8 in the opposite order to the other's.
+        var readsA = await ReadAsync(ids);
+        var readsB = await ReadAsync(Enumerable.Reverse(ids));
+        var claims = await Task.WhenAll(
+            Task.Run(() => ClaimInBatchesAsync(readsA, "sweep-a")),
+            Task.Run(() => ClaimInBatchesAsync(readsB, "sweep-b")));
+
+        var owners = new Dictionary<Guid, string>();
+        foreach (var (claimed, owner) in claims.Zip(["sweep-a", "sweep-b"]))
+        {
+            foreach (var row in claimed)
+            {
+                owners.Add(row.Id, owner); // throws when both claimed one row
+            }
+        }
+
+        Assert.Equal(ids.Order(), owners.Keys.Order());
+        foreach (var id in ids)
+        {
+            Assert.Equal(owners[id], (await Database.CreateStore().FindByIdAsync(id, Ct))!.RefreshLeaseOwner);
+        }
+
+        async Task<List<OAuthToken>> ClaimInBatchesAsync(List<OAuthToken> reads, string owner)
+        {
+            var claimed = new List<OAuthToken>();
+            foreach (var batch in reads.Chunk(8))
+            {
+                claimed.AddRange(await Database.CreateStore().TryClaimRefreshesAsync(batch, owner, T0, T0.AddSeconds(30), Ct));
+            }
+
+            return claimed;
+        }
+    }
+
+    [Fact]
     public async Task TryUpdateAsync_with_the_lease_cleared_stores_the_outcome_and_releases_the_lease_in_one_write()
     {
         var token = SqliteTestDatabase.NewToken("alice", "github", "gh-1");
