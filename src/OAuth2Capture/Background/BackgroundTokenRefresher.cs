@@ -111,7 +111,7 @@ internal sealed partial class BackgroundTokenRefresher(
             PageSize = settings.PageSize,
         };
 
-        using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        var capacity = new SweepCapacity(settings.MaxConcurrency);
         var streamScope = scopeFactory.CreateAsyncScope();
         await using (streamScope.ConfigureAwait(false))
         {
@@ -148,19 +148,15 @@ internal sealed partial class BackgroundTokenRefresher(
                     first = false;
                     if (batch.Add(new SweepItem(provider, row, ahead, lagFrom)))
                     {
-                        await DispatchAsync(batch, settings, tally, slots, cancellationToken).ConfigureAwait(false);
+                        await DispatchAsync(batch, settings, tally, capacity, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
-                await DispatchAsync(batch, settings, tally, slots, cancellationToken).ConfigureAwait(false);
+                await DispatchAsync(batch, settings, tally, capacity, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                // Wait for the refreshes in flight: every slot back.
-                for (var i = 0; i < settings.MaxConcurrency; i++)
-                {
-                    await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
+                await capacity.WaitForAllAsync().ConfigureAwait(false);
             }
 
             givenUp = givenUpNow;
@@ -211,14 +207,14 @@ internal sealed partial class BackgroundTokenRefresher(
     /// Claims the leases of the batch's rows (<see cref="SweepBatch.ClaimAsync"/>) and starts a refresh for each as a slot frees
     /// up, the claimed ones with their claim. If the sweep stops first, the claims of rows not started yet are released.
     /// </summary>
-    private async Task DispatchAsync(SweepBatch batch, OAuth2CaptureBackgroundRefreshOptions settings, SweepTally tally, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task DispatchAsync(SweepBatch batch, OAuth2CaptureBackgroundRefreshOptions settings, SweepTally tally, SweepCapacity capacity, CancellationToken cancellationToken)
     {
         var items = await batch.ClaimAsync(flights, time.GetUtcNow(), options.CurrentValue, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < items.Count; i++)
         {
             try
             {
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await capacity.Calls.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -226,15 +222,16 @@ internal sealed partial class BackgroundTokenRefresher(
                 throw;
             }
 
-            _ = RefreshOneAsync(items[i], settings, tally, slots, cancellationToken);
+            _ = RefreshOneAsync(items[i], settings, tally, capacity, cancellationToken);
         }
     }
 
-    private async Task RefreshOneAsync(SweepItem item, OAuth2CaptureBackgroundRefreshOptions settings, SweepTally tally, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task RefreshOneAsync(SweepItem item, OAuth2CaptureBackgroundRefreshOptions settings, SweepTally tally, SweepCapacity capacity, CancellationToken cancellationToken)
     {
         var (provider, row, ahead, lagFrom) = item;
         var claim = item.Claim;
         var gate = gates.GetOrAdd(provider.Name, _ => new ProviderGate(settings.MaxConcurrencyPerProvider, settings.RefreshesPerSecondPerProvider));
+        SweepSlot? slot = null;
         var scope = scopeFactory.CreateAsyncScope();
         try
         {
@@ -244,29 +241,23 @@ internal sealed partial class BackgroundTokenRefresher(
                 try
                 {
                     await gate.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
+                    slot = new SweepSlot(capacity, gate.Concurrency);
+                    if (gate.Rate is { } rate)
                     {
-                        if (gate.Rate is { } rate)
-                        {
-                            using var token = await rate.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        if (claim is not null && !RefreshLease.OutlastsCall(claim.Row, time.GetUtcNow(), options.CurrentValue))
-                        {
-                            // Its turn came too late for the batch's lease: give it back, and let the refresher claim it alone.
-                            await lease.ReleaseUntakenAsync(claim).ConfigureAwait(false);
-                            claim = null;
-                        }
-
-                        // The refresher does not wait for a lease held elsewhere; with a claim, it starts from the claimed row.
-                        var service = scope.ServiceProvider.GetRequiredService<TokenValidityService>();
-                        var result = await service.RefreshAheadAsync(row, claim is null ? ahead : ahead with { Claim = claim }, cancellationToken).ConfigureAwait(false);
-                        Record(provider, row, result, lagFrom, tally);
+                        using var token = await rate.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
                     }
-                    finally
+
+                    if (claim is not null && !RefreshLease.OutlastsCall(claim.Row, time.GetUtcNow(), options.CurrentValue))
                     {
-                        gate.Concurrency.Release();
+                        // Its turn came too late for the batch's lease: give it back, and let the refresher claim it alone.
+                        await lease.ReleaseUntakenAsync(claim).ConfigureAwait(false);
+                        claim = null;
                     }
+
+                    // The refresher does not wait for a lease held elsewhere; with a claim, it starts from the claimed row.
+                    var service = scope.ServiceProvider.GetRequiredService<TokenValidityService>();
+                    var refresh = service.RefreshAheadAsync(row, ahead with { Claim = claim, ProviderAnswered = slot.ProviderAnswered }, cancellationToken);
+                    Record(provider, row, await slot.HandOverAtAnswerAsync(refresh).ConfigureAwait(false), lagFrom, tally);
                 }
                 finally
                 {
@@ -288,7 +279,14 @@ internal sealed partial class BackgroundTokenRefresher(
         }
         finally
         {
-            slots.Release();
+            if (slot is null)
+            {
+                capacity.Calls.Release();
+            }
+            else
+            {
+                slot.Release();
+            }
         }
     }
 

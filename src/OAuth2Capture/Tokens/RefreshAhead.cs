@@ -24,6 +24,10 @@ internal sealed record RefreshAhead(TimeSpan Window, TimeSpan? KeepAliveAfter)
     /// re-read, no claim of its own); <see langword="null"/>: the refresher reads the row and claims it itself.</summary>
     public ClaimedRefresh? Claim { get; init; }
 
+    /// <summary>Gets what the refresher calls when the provider has answered, before it stores the outcome (the sweep then frees
+    /// the provider call's place: <see cref="Background.SweepSlot"/>); it must neither block nor throw.</summary>
+    public Action? ProviderAnswered { get; init; }
+
     /// <summary>Gets the stored (encrypted) access token an API rejected: a row still holding it is due.</summary>
     public string? RejectedAccessToken { get; init; }
 

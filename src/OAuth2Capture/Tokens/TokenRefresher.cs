@@ -51,7 +51,7 @@ internal sealed class TokenRefresher(
 
                 if (claim?.TryTakeOver(row, now) == true)
                 {
-                    return await RefreshClaimedAsync(provider, row, claim.Owner, claim.InterruptedHolder, cancellationToken).ConfigureAwait(false);
+                    return await RefreshClaimedAsync(provider, row, claim.Owner, claim.InterruptedHolder, ahead, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!RefreshLease.IsHeld(row, now))
@@ -66,7 +66,7 @@ internal sealed class TokenRefresher(
                             RefreshLog.LeaseTakenOver(logger, provider.Name, row.Id, interruptedHolder);
                         }
 
-                        return await RefreshClaimedAsync(provider, row, leaseOwner, interruptedHolder, cancellationToken).ConfigureAwait(false);
+                        return await RefreshClaimedAsync(provider, row, leaseOwner, interruptedHolder, ahead, cancellationToken).ConfigureAwait(false);
                     }
 
                     // Another instance claimed first, or the row changed: re-read and decide again.
@@ -139,7 +139,7 @@ internal sealed class TokenRefresher(
     }
 
     /// <summary>Calls the token endpoint under the lease and stores the outcome, ending the lease in the same write.</summary>
-    private async Task<TokenResult> RefreshClaimedAsync(OAuthProvider provider, OAuthToken row, string leaseOwner, string? interruptedHolder, CancellationToken cancellationToken)
+    private async Task<TokenResult> RefreshClaimedAsync(OAuthProvider provider, OAuthToken row, string leaseOwner, string? interruptedHolder, RefreshAhead? ahead, CancellationToken cancellationToken)
     {
         using var activity = OAuth2CaptureDiagnostics.ActivitySource.StartActivity("OAuth2Capture.Refresh", ActivityKind.Client);
         activity?.SetTag("oauth2capture.provider", provider.Name);
@@ -175,6 +175,7 @@ internal sealed class TokenRefresher(
             throw;
         }
 
+        ahead?.ProviderAnswered?.Invoke();
         var result = response.IsSuccess
             ? await outcomes.StoreRefreshedAsync(provider, row, response, leaseOwner, cancellationToken).ConfigureAwait(false)
             : await outcomes.RecordFailureAsync(provider, row, accessToken, response, leaseOwner, interruptedHolder, cancellationToken).ConfigureAwait(false);
