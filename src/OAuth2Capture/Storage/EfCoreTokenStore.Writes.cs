@@ -92,32 +92,9 @@ internal sealed partial class EfCoreTokenStore<TContext>
         ArgumentNullException.ThrowIfNull(token);
         ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
 
-        // One statement, atomic on every engine: UPDATE ... WHERE Id = @id AND ConcurrencyToken = @read
-        // AND (RefreshLeaseExpiresAt IS NULL OR RefreshLeaseExpiresAt <= @now). Of several instances racing with the same
-        // read, exactly one matches; the others see zero rows and re-read.
-        var id = token.Id;
-        var readConcurrencyToken = token.ConcurrencyToken;
-        var newConcurrencyToken = NewConcurrencyToken();
-        var claimed = await WriteAsync(ct => Tokens
-            .Where(row => row.Id == id
-                && row.ConcurrencyToken == readConcurrencyToken
-                && (row.RefreshLeaseExpiresAt == null || row.RefreshLeaseExpiresAt <= now))
-            .ExecuteUpdateAsync(
-                setters => setters
-                    .SetProperty(row => row.RefreshLeaseOwner, leaseOwner)
-                    .SetProperty(row => row.RefreshLeaseExpiresAt, leaseExpiresAt)
-                    .SetProperty(row => row.ConcurrencyToken, newConcurrencyToken),
-                ct), cancellationToken)
-            .ConfigureAwait(false) == 1;
-
-        if (claimed)
-        {
-            token.RefreshLeaseOwner = leaseOwner;
-            token.RefreshLeaseExpiresAt = leaseExpiresAt;
-            token.ConcurrencyToken = newConcurrencyToken;
-        }
-
-        return claimed;
+        // The batch claim's statement for a batch of one: of several instances racing with the same read, exactly one
+        // matches; the others see zero rows and re-read.
+        return (await TryClaimRefreshesAsync([token], leaseOwner, now, leaseExpiresAt, cancellationToken).ConfigureAwait(false)).Count == 1;
     }
 
     /// <inheritdoc/>
