@@ -64,6 +64,34 @@ public sealed class RefreshFlightsTests
         Assert.Equal("t2", second.Result.AccessToken);
     }
 
+    [Fact]
+    public async Task RunAsync_starts_the_refresh_on_the_callers_thread_yet_under_the_flights_own_token()
+    {
+        using var coordinator = new RefreshFlights();
+        var id = Guid.NewGuid();
+        var release = new TaskCompletionSource();
+        int? startedOn = null;
+        var given = CancellationToken.None;
+        Task<TokenResult> Refresh(CancellationToken token)
+        {
+            (startedOn, given) = (Environment.CurrentManagedThreadId, token);
+            return release.Task.ContinueWith(_ => TokenResult.Refreshed("acme", id, "t", null, null, null), TaskScheduler.Default);
+        }
+
+        using var caller = new CancellationTokenSource();
+        var running = RunAsync(coordinator, id, Refresh, caller.Token);
+
+        // Reached before RunAsync returned, on this thread: no wait for a pool thread before the provider call.
+        Assert.Equal(Environment.CurrentManagedThreadId, startedOn);
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.False(given.IsCancellationRequested);
+        Assert.Equal(1, coordinator.InFlight);
+
+        release.SetResult();
+        Assert.Equal("t", (await RunAsync(coordinator, id, Refresh, TestContext.Current.CancellationToken)).Result.AccessToken);
+    }
+
     private static Task<(TokenResult Result, bool Joined)> RunAsync(
         RefreshFlights flights, Guid id, Func<CancellationToken, Task<TokenResult>> refresh, CancellationToken cancellationToken)
         => flights.RunAsync(id, refresh, static (refresh, token) => new ValueTask<TokenResult>(refresh(token)), cancellationToken).AsTask();
