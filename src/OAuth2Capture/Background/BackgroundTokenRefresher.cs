@@ -214,7 +214,7 @@ internal sealed partial class BackgroundTokenRefresher(
         {
             try
             {
-                await capacity.Calls.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await capacity.Calls.TakeAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -15,7 +15,7 @@ namespace OAuth2Capture.Background;
 internal sealed class SweepCapacity(int maxConcurrency)
 {
     /// <summary>Gets the places among the sweep's provider calls; the sweep takes one before it starts a row.</summary>
-    public SemaphoreSlim Calls { get; } = new(maxConcurrency, maxConcurrency);
+    public CallPlaces Calls { get; } = new(maxConcurrency);
 
     /// <summary>Gets the places among the outcome writes.</summary>
     public SemaphoreSlim Writes { get; } = new(maxConcurrency, maxConcurrency);
@@ -25,7 +25,7 @@ internal sealed class SweepCapacity(int maxConcurrency)
     {
         for (var i = 0; i < maxConcurrency; i++)
         {
-            await Calls.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            await Calls.TakeAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         for (var i = 0; i < maxConcurrency; i++)

@@ -20,7 +20,7 @@ public sealed class SweepSlotTests
 
         slot.ProviderAnswered();
 
-        Assert.Equal(2, capacity.Calls.CurrentCount); // the next row's call may start now
+        Assert.Equal(2, capacity.Calls.Free); // the next row's call may start now
         Assert.Equal(2, providerCalls.CurrentCount);
         Assert.Equal(1, capacity.Writes.CurrentCount);
         Assert.False(waiting.IsCompleted);
@@ -29,7 +29,7 @@ public sealed class SweepSlotTests
         Assert.Same(Refreshed, await waiting);
         slot.Release();
         Assert.Equal(2, capacity.Writes.CurrentCount);
-        Assert.Equal(2, capacity.Calls.CurrentCount);
+        Assert.Equal(2, capacity.Calls.Free);
     }
 
     [Fact]
@@ -42,11 +42,11 @@ public sealed class SweepSlotTests
 
         slot.ProviderAnswered();
         await Task.Delay(50, TestContext.Current.CancellationToken);
-        Assert.Equal(0, capacity.Calls.CurrentCount);
+        Assert.Equal(0, capacity.Calls.Free);
         Assert.Equal(0, providerCalls.CurrentCount);
 
         capacity.Writes.Release(); // that write ended
-        await WaitUntilAsync(() => capacity.Calls.CurrentCount == 1);
+        await WaitUntilAsync(() => capacity.Calls.Free == 1);
         Assert.Equal(1, providerCalls.CurrentCount);
         Assert.Equal(0, capacity.Writes.CurrentCount);
 
@@ -62,13 +62,13 @@ public sealed class SweepSlotTests
         var (capacity, providerCalls, slot) = TakeOnePlace(maxConcurrency: 2);
         Assert.Same(Refreshed, await slot.HandOverAtAnswerAsync(Task.FromResult(Refreshed)));
         slot.Release();
-        Assert.Equal(2, capacity.Calls.CurrentCount);
+        Assert.Equal(2, capacity.Calls.Free);
         Assert.Equal(2, providerCalls.CurrentCount);
 
         // A detached refresh the sweep stopped waiting for reports its answer afterwards.
         slot.ProviderAnswered();
         slot.Release();
-        Assert.Equal(2, capacity.Calls.CurrentCount);
+        Assert.Equal(2, capacity.Calls.Free);
         Assert.Equal(2, providerCalls.CurrentCount);
         Assert.Equal(2, capacity.Writes.CurrentCount);
         await capacity.WaitForAllAsync().WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
@@ -78,7 +78,7 @@ public sealed class SweepSlotTests
     {
         var capacity = new SweepCapacity(maxConcurrency);
         var providerCalls = new SemaphoreSlim(maxConcurrency, maxConcurrency);
-        Assert.True(capacity.Calls.Wait(0, TestContext.Current.CancellationToken));
+        Assert.True(capacity.Calls.TryTake());
         Assert.True(providerCalls.Wait(0, TestContext.Current.CancellationToken));
         return (capacity, providerCalls, new SweepSlot(capacity, providerCalls));
     }
