@@ -33,6 +33,7 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
     private readonly TimeProvider time;
     private readonly MemoryCache entries;
     private long stamp;
+    private volatile bool everFilled;
 
     public TokenCache(IOptionsMonitor<OAuth2CaptureOptions> options, TimeProvider time)
     {
@@ -73,7 +74,7 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
     /// <summary>Forgets the connection and its owner's latest-connection entry; call it after the store committed a write.</summary>
     public void Invalidate(Guid connectionId, string ownerId, string provider)
     {
-        if (!Enabled && Count == 0)
+        if (NothingToInvalidate)
         {
             return;
         }
@@ -89,7 +90,7 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
     /// </summary>
     public void Invalidate(Guid connectionId)
     {
-        if (Count == 0)
+        if (NothingToInvalidate)
         {
             return;
         }
@@ -105,7 +106,7 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
     /// <summary>Forgets every entry: another instance's writes may have been missed (its change feed lost its connection).</summary>
     public void InvalidateAll()
     {
-        if (Count == 0)
+        if (NothingToInvalidate)
         {
             return;
         }
@@ -118,6 +119,13 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
     public void Dispose() => entries.Dispose();
 
     bool IConnectionWriteListener.IsListening => Enabled;
+
+    /// <summary>
+    /// Whether an invalidation can skip its work: the cache is off and never held an entry. While it is on, the stamp must
+    /// move even when the cache is empty, for a read in flight may be about to store what the write replaced. Not
+    /// <c>entries.Count</c>: it takes every lock of the cache's dictionary, on every write of the process.
+    /// </summary>
+    private bool NothingToInvalidate => !Enabled && !everFilled;
 
     void IConnectionWriteListener.Written(Guid connectionId, string ownerId, string provider) => Invalidate(connectionId, ownerId, provider);
 
@@ -160,6 +168,7 @@ internal sealed class TokenCache : IConnectionWriteListener, IDisposable
             ? result
             : TokenResult.Valid(result.Provider, connectionId, result.AccessToken!, result.TokenType, result.ExpiresAt, result.Scope);
         var entry = new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 };
+        everFilled = true;
         entries.Set(connectionId, cached, entry);
         LatestKey? latest = ownerId is null ? null : new LatestKey(ownerId, cached.Provider);
         if (latest is { } key)

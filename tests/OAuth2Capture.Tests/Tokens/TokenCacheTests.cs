@@ -140,6 +140,21 @@ public sealed class TokenCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_overlapping_another_instances_write_on_an_empty_cache_is_not_stored()
+    {
+        await using var app = await StartAsync(cache: TimeSpan.FromMinutes(5));
+        var cache = app.Services.GetRequiredService<TokenCache>();
+        var id = Guid.NewGuid();
+        var old = TokenResult.Valid(CaptureHarness.Provider, id, "at-before-the-write", "Bearer", app.Clock.GetUtcNow().AddHours(1), null);
+
+        var stamp = cache.BeginRead();  // the first read of this instance starts, the cache still empty...
+        cache.Invalidate(id);           // ...another instance's write is reported by the change feed...
+        cache.AddConnection(old, stamp); // ...and the read comes back with what that write replaced.
+
+        Assert.False(cache.TryGet(id, out _));
+    }
+
+    [Fact]
     public async Task A_full_cache_makes_room_instead_of_growing()
     {
         await using var app = await StartAsync(cache: TimeSpan.FromMinutes(5), sizeLimit: 8);
