@@ -237,7 +237,8 @@ internal sealed partial class BackgroundTokenRefresher(
         {
             await using (scope.ConfigureAwait(false))
             {
-                var lease = scope.ServiceProvider.GetRequiredService<RefreshLease>();
+                // Asked for only to give a claim back: resolving it builds a store context, which most rows never use.
+                RefreshLease Lease() => scope.ServiceProvider.GetRequiredService<RefreshLease>();
                 try
                 {
                     await gate.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -250,7 +251,7 @@ internal sealed partial class BackgroundTokenRefresher(
                     if (claim is not null && !RefreshLease.OutlastsCall(claim.Row, time.GetUtcNow(), options.CurrentValue))
                     {
                         // Its turn came too late for the batch's lease: give it back, and let the refresher claim it alone.
-                        await lease.ReleaseUntakenAsync(claim).ConfigureAwait(false);
+                        await Lease().ReleaseUntakenAsync(claim).ConfigureAwait(false);
                         claim = null;
                     }
 
@@ -261,10 +262,10 @@ internal sealed partial class BackgroundTokenRefresher(
                 }
                 finally
                 {
-                    if (claim is not null)
+                    if (claim is { TakenOver: false })
                     {
                         // Answered without the provider (a refresh of it running here, the grant ended), or stopped before.
-                        await lease.ReleaseUntakenAsync(claim).ConfigureAwait(false);
+                        await Lease().ReleaseUntakenAsync(claim).ConfigureAwait(false);
                     }
                 }
             }

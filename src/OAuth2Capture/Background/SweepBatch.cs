@@ -27,7 +27,7 @@ internal sealed class SweepBatch(IServiceProvider services, int size)
 {
     private readonly List<SweepItem> items = new(size);
     private readonly RefreshLease lease = services.GetRequiredService<RefreshLease>();
-    private readonly UnreadableSecretsAnswer unreadable = services.GetRequiredService<UnreadableSecretsAnswer>();
+    private readonly TokenSecrets secrets = services.GetRequiredService<TokenSecrets>();
 
     /// <summary>Adds a row; <see langword="true"/> when the batch is full.</summary>
     public bool Add(SweepItem item)
@@ -52,7 +52,7 @@ internal sealed class SweepBatch(IServiceProvider services, int size)
         var taken = items.ToList();
         items.Clear();
         var claimable = taken
-            .Where(item => !RefreshLease.IsHeld(item.Row, now) && !flights.IsRunning(item.Row.Id) && !unreadable.IsKnownUnreadable(item.Row))
+            .Where(item => !RefreshLease.IsHeld(item.Row, now) && !flights.IsRunning(item.Row.Id) && !UnreadableSecretsAnswer.IsKnownUnreadable(item.Row, secrets))
             .Select(item => item.Row)
             .ToList();
         if (claimable.Count == 0)

@@ -122,11 +122,12 @@ internal sealed class RefreshLease(ITokenStore store, ILogger<TokenRefresher> lo
     }
 
     /// <summary>Releases a batch-claimed lease that no refresher took over (the row was answered without the provider, its
-    /// turn came too late, or the sweep stopped first); a lease taken over is the refresher's to end.</summary>
+    /// turn came too late, or the sweep stopped first). Not for a lease taken over (<see cref="ClaimedRefresh.TakenOver"/>):
+    /// that one is the refresher's to end, and the caller, which knows, does not build this service for it.</summary>
     public Task ReleaseUntakenAsync(ClaimedRefresh claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return claim.TakenOver ? Task.CompletedTask : ReleaseQuietlyAsync(claim.Row.Id, claim.Owner, abandonedAt: null);
+        return ReleaseQuietlyAsync(claim.Row.Id, claim.Owner, abandonedAt: null);
     }
 
     /// <summary>

@@ -184,7 +184,7 @@ internal sealed class TokenValidityService(
 
     private async Task<TokenResult> EvaluateAsync(OAuthProvider provider, OAuthToken row, CancellationToken cancellationToken, RefreshAhead? ahead = null)
     {
-        if (UnreadableSecrets.IsKnownUnreadable(row))
+        if (UnreadableSecretsAnswer.IsKnownUnreadable(row, secrets))
         {
             return await UnreadableSecrets.AnswerAsync(provider, row, failure: null, cancellationToken).ConfigureAwait(false);
         }

@@ -23,7 +23,11 @@ internal sealed partial class UnreadableSecretsAnswer(
     public const string ErrorCode = "token_unreadable";
 
     /// <summary>Whether the row is already known unreadable here, so it is answered without a decrypt, a lease or a refresh.</summary>
-    public bool IsKnownUnreadable(OAuthToken row) => row.Status == ConnectionHealth.Active && secrets.IsKnownUnreadable(row);
+    /// <remarks>Static: asking must not build this answer, whose store is a context most rows never need.</remarks>
+    /// <param name="row">The row.</param>
+    /// <param name="secrets">This instance's secrets, which remember the rows they failed to decrypt.</param>
+    /// <returns><see langword="true"/> when the row is answered by <see cref="AnswerAsync"/> at once.</returns>
+    public static bool IsKnownUnreadable(OAuthToken row, TokenSecrets secrets) => row.Status == ConnectionHealth.Active && secrets.IsKnownUnreadable(row);
 
     public async Task<TokenResult> AnswerAsync(OAuthProvider provider, OAuthToken row, UnreadableSecretsException? failure, CancellationToken cancellationToken)
     {
