@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OAuth2Capture.Storage;
+using OAuth2Capture.Tests.Storage;
 
 namespace OAuth2Capture.Tests.Background;
 
@@ -18,21 +16,15 @@ public sealed class SweepContextTests
     public async Task A_sweep_builds_one_store_context_per_refreshed_row()
     {
         const int rows = 40;
-        var contexts = 0;
+        var contexts = new ContextCounter();
         await using var db = await SharedDatabase.CreateAsync(OAuth2CaptureStoreProvider.Sqlite, Ct);
         await using var fake = await FakeTokenEndpoint.StartAsync();
-        await using var app = await BackgroundHarness.StartAsync(db, fake: fake, services: services =>
-            // The library's own registration, counted: every context a scope builds passes through here.
-            services.Replace(ServiceDescriptor.Scoped(provider =>
-            {
-                Interlocked.Increment(ref contexts);
-                return new OAuth2CaptureDbContext(provider.GetRequiredService<DbContextOptions<OAuth2CaptureDbContext>>());
-            })));
+        await using var app = await BackgroundHarness.StartAsync(db, fake: fake, services: contexts.Register);
         await app.SeedManyAsync(rows, app.Clock.GetUtcNow().AddMinutes(5), Ct);
 
-        var before = Volatile.Read(ref contexts);
+        var before = contexts.Count;
         var result = await app.Refresher.RunOnceAsync(Ct);
-        var built = Volatile.Read(ref contexts) - before;
+        var built = contexts.Count - before;
 
         Assert.Equal(rows, result.Refreshed);
         // One per row, plus the sweep's own streaming scope (its pages, claims and count).

@@ -1,11 +1,9 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OAuth2Capture.DevProvider;
 using OAuth2Capture.Storage;
 using OAuth2Capture.Tests.Infrastructure;
+using OAuth2Capture.Tests.Storage;
 using OAuth2Capture.Tokens;
 
 namespace OAuth2Capture.Tests.Tokens;
@@ -22,7 +20,7 @@ public sealed class InProcessJoinTests : IAsyncLifetime
 
     private readonly HeldTokenRequests held = new();
     private readonly ContextCounter contexts = new();
-    private readonly SelectCounter reads = new();
+    private readonly CommandCounter reads = new();
     private DevProviderServer dev = null!;
     private CaptureHarness app = null!;
 
@@ -35,13 +33,7 @@ public sealed class InProcessJoinTests : IAsyncLifetime
         {
             services.AddHttpClient("OAuth2Capture." + CaptureHarness.Provider).AddHttpMessageHandler(() => new HoldingHandler(held));
             services.ConfigureDbContext<OAuth2CaptureDbContext>(options => options.AddInterceptors(reads));
-
-            // The library's own registration, counted: every context a scope builds passes through here.
-            services.Replace(ServiceDescriptor.Scoped(provider =>
-            {
-                contexts.Add();
-                return new OAuth2CaptureDbContext(provider.GetRequiredService<DbContextOptions<OAuth2CaptureDbContext>>());
-            }));
+            contexts.Register(services);
         });
     }
 
@@ -57,7 +49,7 @@ public sealed class InProcessJoinTests : IAsyncLifetime
     {
         await app.ConnectAsync("user-1", "alice", Ct);
         app.ExpireAccessTokens();
-        var (contextsBefore, readsBefore) = (contexts.Count, reads.Count);
+        var (contextsBefore, readsBefore) = (contexts.Count, reads.Selects);
 
         var (leader, joiners) = await LeadAndJoinAsync(Ct);
         var results = await Task.WhenAll([leader, .. joiners]);
@@ -68,7 +60,7 @@ public sealed class InProcessJoinTests : IAsyncLifetime
 
         // The leader's request context and its read, and the refresh's own scope with its re-read: nothing per joiner.
         Assert.Equal(2, contexts.Count - contextsBefore);
-        Assert.Equal(2, reads.Count - readsBefore);
+        Assert.Equal(2, reads.Selects - readsBefore);
     }
 
     [Fact]
@@ -119,12 +111,12 @@ public sealed class InProcessJoinTests : IAsyncLifetime
         app.ExpireAccessTokens();
         var (leader, joiners) = await LeadAndJoinAsync(Ct);
         var flight = await Task.WhenAll([leader, .. joiners]);
-        var readsBefore = reads.Count;
+        var readsBefore = reads.Selects;
 
         var late = await app.GetAsync("user-1", Ct);
 
         // Its own read: the stored refreshed token, valid now, no second refresh.
-        Assert.Equal(1, reads.Count - readsBefore);
+        Assert.Equal(1, reads.Selects - readsBefore);
         Assert.Equal(TokenStatus.Valid, late.Status);
         Assert.Equal(flight[0].AccessToken, late.AccessToken);
         Assert.Equal(1, dev.Stats.RefreshRequests);
@@ -176,44 +168,6 @@ public sealed class InProcessJoinTests : IAsyncLifetime
         {
             await held.Hold().WaitAsync(cancellationToken);
             return await base.SendAsync(request, cancellationToken);
-        }
-    }
-
-    private sealed class ContextCounter
-    {
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public void Add() => Interlocked.Increment(ref count);
-    }
-
-    /// <summary>Counts the store's reads: the SELECTs the library's context sends.</summary>
-    private sealed class SelectCounter : DbCommandInterceptor
-    {
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Tally(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Tally(command);
-            return base.ReaderExecuting(command, eventData, result);
-        }
-
-        private void Tally(DbCommand command)
-        {
-            if (command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
-            {
-                Interlocked.Increment(ref count);
-            }
         }
     }
 }
