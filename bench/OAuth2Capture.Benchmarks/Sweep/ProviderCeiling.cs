@@ -22,8 +22,10 @@ internal static class ProviderCeiling
     /// call per caller, until at least <paramref name="minimum"/> has passed (one round when it is zero): at latency 0 a round
     /// of 5,000 calls takes a fraction of a second, too short to measure on a loaded machine.
     /// </summary>
+    /// <param name="answered">Given each access token answered, before the caller's next call (<see cref="WrittenCeiling"/>); none: nothing.</param>
     /// <returns>Calls per second.</returns>
-    public static async Task<double> MeasureAsync(SweepTokenEndpoint endpoint, int concurrency, int calls, TimeSpan minimum, CancellationToken cancellationToken)
+    public static async Task<double> MeasureAsync(
+        SweepTokenEndpoint endpoint, int concurrency, int calls, TimeSpan minimum, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? answered = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -44,7 +46,11 @@ internal static class ProviderCeiling
                 int call;
                 while ((call = Interlocked.Increment(ref next)) < calls)
                 {
-                    await CallAsync(http, endpoint, $"{RefreshTokenPrefix}{round}-{call}", cancellationToken);
+                    var accessToken = await CallAsync(http, endpoint, $"{RefreshTokenPrefix}{round}-{call}", cancellationToken);
+                    if (answered is not null)
+                    {
+                        await answered(accessToken, cancellationToken);
+                    }
                 }
             }));
             made += calls;
@@ -54,7 +60,7 @@ internal static class ProviderCeiling
         return made / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static async Task CallAsync(HttpClient http, SweepTokenEndpoint endpoint, string refreshToken, CancellationToken cancellationToken)
+    private static async Task<string> CallAsync(HttpClient http, SweepTokenEndpoint endpoint, string refreshToken, CancellationToken cancellationToken)
     {
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -66,9 +72,11 @@ internal static class ProviderCeiling
         using var response = await http.PostAsync(endpoint.TokenEndpoint, form, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         using var json = JsonDocument.Parse(body);
-        if (response.StatusCode != HttpStatusCode.OK || !json.RootElement.TryGetProperty("access_token", out _))
+        if (response.StatusCode != HttpStatusCode.OK || !json.RootElement.TryGetProperty("access_token", out var accessToken) || accessToken.GetString() is not { } value)
         {
             throw new InvalidOperationException($"The token endpoint answered HTTP {(int)response.StatusCode} to the ceiling client: {body}");
         }
+
+        return value;
     }
 }

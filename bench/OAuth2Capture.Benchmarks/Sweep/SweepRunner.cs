@@ -37,6 +37,16 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
         var ceilingCalls = Math.Min(rows, ProviderCeiling.MaxCalls);
         var before = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken);
         output.WriteLine($"{label}: provider ceiling before the sweep {before:0} calls/s (rounds of {ceilingCalls} calls, at least {settings.CeilingDuration.TotalSeconds:0} s)");
+        if (store == BenchStore.PostgreSql)
+        {
+            await using var written = await WrittenCeiling.CreateAsync(database.ConnectionString, settings.Concurrency, cancellationToken);
+            await using var sampler = LiveMemorySampler.Start();
+            var withWrites = await written.MeasureAsync(endpoint, settings.Concurrency, ceilingCalls, settings.CeilingDuration, cancellationToken);
+            _ = await sampler.StopAsync();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: the same client with one plain Npgsql write per answer beside the calls {withWrites:0} calls/s = {withWrites / before:P1} of the ceiling (a call and a write per row, nothing else)"));
+        }
+
 
         using var instruments = new BackgroundInstrumentsListener();
         using var commands = new StoreCommandListener();
