@@ -40,9 +40,7 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
         if (store == BenchStore.PostgreSql)
         {
             await using var written = await WrittenCeiling.CreateAsync(database.ConnectionString, settings.Concurrency, cancellationToken);
-            await using var sampler = LiveMemorySampler.Start();
-            var withWrites = await written.MeasureAsync(endpoint, settings.Concurrency, ceilingCalls, settings.CeilingDuration, cancellationToken);
-            _ = await sampler.StopAsync();
+            var withWrites = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken, written);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{label}: the same client with one plain Npgsql write per answer beside the calls {withWrites:0} calls/s = {withWrites / before:P1} of the ceiling (a call and a write per row, nothing else)"));
         }
@@ -111,11 +109,14 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
         return result;
     }
 
-    /// <summary>The ceiling client under a memory sampler, so the sampler's full collections cost both sides of the ratio.</summary>
-    private async Task<double> MeasureCeilingAsync(SweepTokenEndpoint endpoint, int calls, CancellationToken cancellationToken)
+    /// <summary>The ceiling client (with one plain write per answer when <paramref name="written"/> is given) under a memory
+    /// sampler, so the sampler's full collections cost both sides of the ratio.</summary>
+    private async Task<double> MeasureCeilingAsync(SweepTokenEndpoint endpoint, int calls, CancellationToken cancellationToken, WrittenCeiling? written = null)
     {
         await using var sampler = LiveMemorySampler.Start();
-        var perSecond = await ProviderCeiling.MeasureAsync(endpoint, settings.Concurrency, calls, settings.CeilingDuration, cancellationToken);
+        var perSecond = written is null
+            ? await ProviderCeiling.MeasureAsync(endpoint, settings.Concurrency, calls, settings.CeilingDuration, cancellationToken)
+            : await written.MeasureAsync(endpoint, settings.Concurrency, calls, settings.CeilingDuration, cancellationToken);
         _ = await sampler.StopAsync();
         return perSecond;
     }
