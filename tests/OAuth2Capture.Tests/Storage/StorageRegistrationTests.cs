@@ -61,6 +61,29 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Default_store_leases_its_context_from_a_pool_and_a_scope_gets_it_back_with_nothing_tracked()
+    {
+        await using var provider = BuildDefaultStore();
+        await StartHostedServicesAsync(provider);
+
+        OAuth2CaptureDbContext first;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            first = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+            first.Tokens.Add(SqliteTestDatabase.NewToken("alice", "github", "gh-1"));
+            Assert.NotEmpty(first.ChangeTracker.Entries());
+        }
+
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var second = scope.ServiceProvider.GetRequiredService<OAuth2CaptureDbContext>();
+            Assert.Same(first, second);
+            Assert.Empty(second.ChangeTracker.Entries());
+            Assert.Empty(await second.Tokens.ToListAsync(Ct));
+        }
+    }
+
+    [Fact]
     public async Task Default_store_at_startup_migrates_the_file_and_a_second_startup_on_the_same_file_is_harmless()
     {
         await using (var first = BuildDefaultStore())
