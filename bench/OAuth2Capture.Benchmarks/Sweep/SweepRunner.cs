@@ -35,14 +35,15 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
         output.WriteLine($"{label}: seeded in {Stopwatch.GetElapsedTime(seeding).TotalSeconds:0.0} s (not measured)");
 
         var ceilingCalls = Math.Min(rows, ProviderCeiling.MaxCalls);
-        var before = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken);
-        output.WriteLine($"{label}: provider ceiling before the sweep {before:0} calls/s (rounds of {ceilingCalls} calls, at least {settings.CeilingDuration.TotalSeconds:0} s)");
+        var (before, beforeCpu) = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: provider ceiling before the sweep {before:0} calls/s (rounds of {ceilingCalls} calls, at least {settings.CeilingDuration.TotalSeconds:0} s), process CPU {beforeCpu:0.00} ms a call"));
         if (store == BenchStore.PostgreSql)
         {
             await using var written = await WrittenCeiling.CreateAsync(database.ConnectionString, settings.Concurrency, cancellationToken);
-            var withWrites = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken, written);
+            var (withWrites, writtenCpu) = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken, written);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{label}: the same client with one plain Npgsql write per answer beside the calls {withWrites:0} calls/s = {withWrites / before:P1} of the ceiling (a call and a write per row, nothing else)"));
+                $"{label}: the same client with one plain Npgsql write per answer beside the calls {withWrites:0} calls/s = {withWrites / before:P1} of the ceiling (a call and a write per row, nothing else), process CPU {writtenCpu:0.00} ms a call"));
         }
 
 
@@ -95,7 +96,7 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
         double? after = null;
         if (done is not null)
         {
-            after = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken);
+            (after, _) = await MeasureCeilingAsync(endpoint, ceilingCalls, cancellationToken);
             output.WriteLine($"{label}: provider ceiling after the sweep {after:0} calls/s");
         }
 
@@ -111,14 +112,20 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
 
     /// <summary>The ceiling client (with one plain write per answer when <paramref name="written"/> is given) under a memory
     /// sampler, so the sampler's full collections cost both sides of the ratio.</summary>
-    private async Task<double> MeasureCeilingAsync(SweepTokenEndpoint endpoint, int calls, CancellationToken cancellationToken, WrittenCeiling? written = null)
+    /// <returns>The calls a second, and the process CPU a call (both sides of the in-process call, and the write if any).</returns>
+    private async Task<(double PerSecond, double CpuMsPerCall)> MeasureCeilingAsync(SweepTokenEndpoint endpoint, int calls, CancellationToken cancellationToken, WrittenCeiling? written = null)
     {
         await using var sampler = LiveMemorySampler.Start();
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var callsBefore = endpoint.OtherCalls;
         var perSecond = written is null
             ? await ProviderCeiling.MeasureAsync(endpoint, settings.Concurrency, calls, settings.CeilingDuration, cancellationToken)
             : await written.MeasureAsync(endpoint, settings.Concurrency, calls, settings.CeilingDuration, cancellationToken);
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         _ = await sampler.StopAsync();
-        return perSecond;
+        return (perSecond, cpu.TotalMilliseconds / Math.Max(1, endpoint.OtherCalls - callsBefore));
     }
 
     private async Task<SweepCompletion> WaitWithProgressAsync(
