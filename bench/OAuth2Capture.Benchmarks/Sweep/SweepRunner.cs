@@ -46,7 +46,6 @@ internal sealed class SweepRunner(SweepSettings settings, TextWriter output)
                 $"{label}: the same client with one plain Npgsql write per answer beside the calls {withWrites:0} calls/s = {withWrites / before:P1} of the ceiling (a call and a write per row, nothing else), process CPU {writtenCpu:0.00} ms a call"));
         }
 
-
         using var instruments = new BackgroundInstrumentsListener();
         using var commands = new StoreCommandListener();
         var completion = new SweepCompletedLoggerProvider();
